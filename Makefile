@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine: `make demo` (the instructor's main job) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(abspath $(BIN)):$(PATH)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export MPLBACKEND := Agg
+
+.PHONY: install demo lab test test-quick mutants release bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/python -m autograder demo
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=. release
+
+release: install
+	$(BIN)/python -m autograder release
+
+test: install
+	$(BIN)/python -m pytest -ra
+
+test-quick: install
+	$(BIN)/python -m pytest -ra -m "not slow"
+
+mutants: install
+	$(BIN)/python -m autograder check --mutants
+
+clean:
+	rm -rf submitted autograded feedback gradebook.db .pytest_cache

@@ -1,0 +1,61 @@
+"""Wrong and alternative versions of the solution cells, one file per assignment: `NN_tema.py`.
+
+Each file defines two dictionaries keyed by the solution cell's nbgrader `grade_id`:
+
+    WRONG = {"heaviside": {"strict_inequality": "def heaviside(z):\\n    ...", ...}, ...}
+    ALTERNATIVE = {"heaviside": {"np_where": "def heaviside(z):\\n    ...", ...}, ...}
+
+Each value is the whole text of the cell as a student would submit it. Every wrong version must
+lose points; every alternative must keep full marks (`python -m autograder check --mutants`).
+"""
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+
+from autograder.assignments import notebook_path
+
+HERE = Path(__file__).parent
+
+
+def load(assignment):
+    """`(WRONG, ALTERNATIVE)` of an assignment; empty dictionaries when it has no mutants file."""
+    path = HERE / f"{assignment}.py"
+    if not path.exists():
+        return {}, {}
+    spec = importlib.util.spec_from_file_location(f"mutants_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, "WRONG", {}), getattr(module, "ALTERNATIVE", {})
+
+
+def solution_cells(notebook):
+    """`{grade_id: cell}` of the solution cells of a notebook."""
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells
+            if c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def submission(assignment, replacements=None):
+    """A student-like submission: the release notebook with every solution cell filled from source,
+    then the cells in `replacements` (`{grade_id: text}`) replaced."""
+    source = solution_cells(nbformat.read(notebook_path(assignment, "source"), as_version=4))
+    notebook = nbformat.read(notebook_path(assignment, "release"), as_version=4)
+    texts = {gid: cell.source for gid, cell in source.items()} | dict(replacements or {})
+    unknown = set(replacements or {}) - set(source)
+    if unknown:
+        raise KeyError(f"{assignment}: no solution cell with grade_id {sorted(unknown)}")
+    for gid, cell in solution_cells(notebook).items():
+        cell.source = texts[gid]
+    return notebook
+
+
+def variants(assignment, first_only=False):
+    """`{student_name: (kind, grade_id, name, notebook)}` for every wrong and alternative version."""
+    wrong, alternative = load(assignment)
+    result = {}
+    for kind, table in (("wrong", wrong), ("alternative", alternative)):
+        for gid, versions in table.items():
+            for name, text in list(versions.items())[:1] if first_only else versions.items():
+                result[f"{kind}--{gid}--{name}"] = (kind, gid, name, submission(assignment, {gid: text}))
+    return result

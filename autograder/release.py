@@ -1,0 +1,65 @@
+"""Generate the student versions into `release/` and prove they leak no solution or hidden test."""
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from autograder import COURSE_ROOT
+from autograder.assignments import assignment_names, notebook_path
+from autograder.nbgrader_setup import api, run
+
+REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def generate(assignments=None, root=COURSE_ROOT):
+    """Run `nbgrader generate_assignment` for each assignment into `<root>/release/`."""
+    for assignment in assignments or assignment_names():
+        if Path(root).resolve() != COURSE_ROOT:
+            shutil.copytree(COURSE_ROOT / "source" / assignment, Path(root) / "source" / assignment,
+                            dirs_exist_ok=True)
+        run(api(root).generate_assignment(assignment, force=True, create=True), f"generate_assignment {assignment}")
+
+
+def secret_lines(source_nb):
+    """Lines inside solution and hidden-test regions that appear nowhere else in the source notebook."""
+    secret, public = set(), set()
+    for cell in source_nb.cells:
+        text = cell.source if cell.source.endswith("\n") else cell.source + "\n"
+        inside = {line.strip() for match in REGION.finditer(text) for line in match.group(2).splitlines()}
+        outside = {line.strip() for line in REGION.sub("", text).splitlines()}
+        secret |= inside
+        public |= outside
+    return {line for line in secret - public if len(line) >= 8 and not line.startswith("#")}
+
+
+def leaks(assignment, release_root=COURSE_ROOT):
+    """Problems in the release notebook of `assignment`: region markers or secret lines left in it."""
+    source_nb = nbformat.read(notebook_path(assignment, "source"), as_version=4)
+    release_nb = nbformat.read(notebook_path(assignment, "release", release_root), as_version=4)
+    problems = []
+    secrets = secret_lines(source_nb)
+    for i, cell in enumerate(release_nb.cells):
+        problems += [f"{assignment} cell {i}: marker '{m}'" for m in MARKERS if m in cell.source]
+        problems += [f"{assignment} cell {i}: secret line {line!r}"
+                     for line in secrets if line in {x.strip() for x in cell.source.splitlines()}]
+    return problems
+
+
+def comparable(path):
+    """A release notebook reduced to what matters for drift: cell types, sources and nbgrader metadata."""
+    nb = nbformat.read(path, as_version=4)
+    return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
+
+
+def drift(assignments=None):
+    """Assignments whose committed release differs from what nbgrader generates from source now."""
+    assignments = assignments or assignment_names()
+    with tempfile.TemporaryDirectory(prefix="release-check-") as tmp:
+        generate(assignments, tmp)
+        return [a for a in assignments
+                if not notebook_path(a, "release").exists()
+                or comparable(notebook_path(a, "release", tmp)) != comparable(notebook_path(a, "release"))]

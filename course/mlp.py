@@ -1,0 +1,191 @@
+"""La red densa (MLP) del curso en NumPy: inicialización, forward, backward, optimizadores y entrenamiento.
+
+Notación del curso (vectores fila): `A0 = X`, `Z^l = A^{l-1} W^l + b^l`, `A^l = φ(Z^l)` y la salida es
+softmax. Los parámetros son un diccionario `{"W1", "b1", "W2", "b2", ...}` con `W^l` de forma
+(n_{l-1}, n_l) y `b^l` de forma (n_l,). El cuaderno 04 construye estas funciones a mano; los cuadernos
+05 y 06 las reutilizan desde aquí.
+"""
+
+import numpy as np
+
+
+def sigmoid(z):
+    """σ(z) = 1 / (1 + e^{-z}), estable para |z| grande (sin avisos de desbordamiento)."""
+    z = np.asarray(z)
+    ez = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + ez), ez / (1 + ez))
+
+
+def relu(z):
+    """ReLU(z) = max(0, z)."""
+    return np.maximum(z, 0)
+
+
+ACTIVATIONS = {
+    # nombre: (φ(z), φ'(z) expresada con z y a = φ(z))
+    "sigmoid": (sigmoid, lambda z, a: a * (1 - a)),
+    "tanh": (np.tanh, lambda z, a: 1 - a * a),
+    "relu": (relu, lambda z, a: (z > 0).astype(z.dtype)),
+}
+
+
+def softmax(Z):
+    """Softmax por filas, estable (resta el máximo): Z (m, k) → probabilidades (m, k)."""
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    E = np.exp(shifted)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def one_hot(y, n_classes):
+    """Etiquetas enteras (m,) → matriz one-hot (m, n_classes)."""
+    y = np.asarray(y, dtype=int).ravel()
+    Y = np.zeros((y.size, n_classes))
+    Y[np.arange(y.size), y] = 1.0
+    return Y
+
+
+def cross_entropy(Y_hat, Y):
+    """Entropía cruzada media: Y_hat (m, k) probabilidades, Y (m, k) one-hot o (m,) enteros."""
+    Y_hat = np.asarray(Y_hat)
+    Y = np.asarray(Y)
+    if Y.ndim == 1:
+        p = Y_hat[np.arange(Y.size), Y.astype(int)]
+    else:
+        p = (Y_hat * Y).sum(axis=1)
+    return float(-np.mean(np.log(np.clip(p, 1e-12, None))))
+
+
+def n_layers(params):
+    """Número de capas densas de `params`."""
+    return sum(1 for key in params if key.startswith("W"))
+
+
+def he_init(layer_sizes, rng, dtype=np.float64):
+    """Pesos de He (normal con desviación sqrt(2/n_entrada)) y sesgos cero para `layer_sizes`."""
+    params = {}
+    for l, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        params[f"W{l}"] = (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)).astype(dtype)
+        params[f"b{l}"] = np.zeros(n_out, dtype=dtype)
+    return params
+
+
+def forward(X, params, activation="sigmoid", dropout=0.0, rng=None):
+    """Propagación hacia delante: devuelve `(Y_hat (m, k), cache)`.
+
+    Capas ocultas con `activation`, salida softmax. Con `dropout > 0` (y un `rng`) aplica dropout
+    invertido a las capas ocultas (solo al entrenar). `cache` guarda lo que necesita `backward`.
+    """
+    phi = ACTIVATIONS[activation][0]
+    L = n_layers(params)
+    cache = {"A0": X, "activation": activation}
+    A = X
+    for l in range(1, L + 1):
+        Z = A @ params[f"W{l}"] + params[f"b{l}"]
+        if l == L:
+            A = softmax(Z)
+        else:
+            A = phi(Z)
+            if dropout > 0:
+                mask = (rng.random(A.shape) >= dropout).astype(A.dtype) / (1 - dropout)
+                cache[f"H{l}"], cache[f"M{l}"] = A, mask
+                A = A * mask
+        cache[f"Z{l}"], cache[f"A{l}"] = Z, A
+    return A, cache
+
+
+def backward(Y, params, cache):
+    """Retropropagación para softmax + entropía cruzada media; Y one-hot (m, k).
+
+    Devuelve `grads` con las mismas claves y formas que `params`.
+    """
+    dphi = ACTIVATIONS[cache["activation"]][1]
+    L = n_layers(params)
+    m = Y.shape[0]
+    grads = {}
+    delta = (cache[f"A{L}"] - Y) / m
+    for l in range(L, 0, -1):
+        grads[f"W{l}"] = cache[f"A{l - 1}"].T @ delta
+        grads[f"b{l}"] = delta.sum(axis=0)
+        if l > 1:
+            dA = delta @ params[f"W{l}"].T
+            if f"M{l - 1}" in cache:
+                dA = dA * cache[f"M{l - 1}"]
+            H = cache.get(f"H{l - 1}", cache[f"A{l - 1}"])  # φ(Z) antes de la máscara de dropout
+            delta = dA * dphi(cache[f"Z{l - 1}"], H)
+    return grads
+
+
+def predict(params, X, activation="sigmoid"):
+    """Clase más probable de cada fila de X."""
+    return forward(X, params, activation)[0].argmax(axis=1)
+
+
+def accuracy(params, X, y, activation="sigmoid"):
+    """Fracción de aciertos sobre etiquetas enteras y (m,)."""
+    return float(np.mean(predict(params, X, activation) == np.asarray(y).ravel()))
+
+
+# --- Optimizadores: funciones puras que devuelven parámetros y estado nuevos ---------------------
+
+def sgd_step(params, grads, lr):
+    """θ ← θ − η ∇θ."""
+    return {k: params[k] - lr * grads[k] for k in params}
+
+
+def momentum_step(params, grads, velocity, lr, beta=0.9):
+    """v ← β v − η ∇θ; θ ← θ + v. Devuelve `(params, velocity)`."""
+    velocity = {k: beta * velocity.get(k, 0.0) - lr * grads[k] for k in params}
+    return {k: params[k] + velocity[k] for k in params}, velocity
+
+
+def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Adam con corrección de sesgo; `state = {"t", "m", "v"}` (vacío al empezar)."""
+    t = state.get("t", 0) + 1
+    m = {k: beta1 * state.get("m", {}).get(k, 0.0) + (1 - beta1) * grads[k] for k in params}
+    v = {k: beta2 * state.get("v", {}).get(k, 0.0) + (1 - beta2) * grads[k] ** 2 for k in params}
+    new = {k: params[k] - lr * (m[k] / (1 - beta1 ** t)) / (np.sqrt(v[k] / (1 - beta2 ** t)) + eps)
+           for k in params}
+    return new, {"t": t, "m": m, "v": v}
+
+
+def minibatches(n, batch_size, rng=None):
+    """Índices de los mini-lotes de una época (barajados si hay `rng`); el último puede ser menor."""
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def train(params, X, y, epochs=10, batch_size=32, lr=0.1, activation="relu", optimizer="sgd",
+          l2=0.0, dropout=0.0, X_val=None, y_val=None, seed=0, progress=None):
+    """Entrena con mini-lotes y devuelve `(params, history)`.
+
+    y son etiquetas enteras (m,). `history` tiene listas por época: "loss" (entrenamiento),
+    y con datos de validación "val_loss" y "val_accuracy". `l2` penaliza solo los pesos W (λΣw²).
+    `progress(epoch, history)` se llama al final de cada época (p. ej. una barra de progreso).
+    """
+    rng = np.random.default_rng(seed)
+    n_classes = params[f"W{n_layers(params)}"].shape[1]
+    Y = one_hot(y, n_classes).astype(X.dtype)
+    state = {}
+    history = {"loss": [], "val_loss": [], "val_accuracy": []}
+    for epoch in range(epochs):
+        for idx in minibatches(len(X), batch_size, rng):
+            _, cache = forward(X[idx], params, activation, dropout, rng)
+            grads = backward(Y[idx], params, cache)
+            if l2:
+                for key in params:
+                    if key.startswith("W"):
+                        grads[key] = grads[key] + 2 * l2 * params[key]
+            if optimizer == "adam":
+                params, state = adam_step(params, grads, state, lr)
+            elif optimizer == "momentum":
+                params, state = momentum_step(params, grads, state, lr)
+            else:
+                params = sgd_step(params, grads, lr)
+        history["loss"].append(cross_entropy(forward(X, params, activation)[0], y))
+        if X_val is not None:
+            val_probs = forward(X_val, params, activation)[0]
+            history["val_loss"].append(cross_entropy(val_probs, y_val))
+            history["val_accuracy"].append(float(np.mean(val_probs.argmax(axis=1) == y_val)))
+        if progress is not None:
+            progress(epoch, history)
+    return params, history
