@@ -1,0 +1,78 @@
+"""Every assignment: source full marks, release 0, release in sync with source, mutants caught."""
+
+import json
+import re
+
+import pytest
+
+from autograder import release
+from autograder.assignments import assignment_names, notebook_path
+from autograder.check import check_assignment
+
+ASSIGNMENTS = assignment_names()
+
+
+def test_course_has_assignments():
+    assert "00_bienvenida" in ASSIGNMENTS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grades_through_nbgrader(assignment):
+    """Source full marks, release 0, the first wrong version of each function loses points and
+    the first alternative keeps full marks (the full set runs in `python -m autograder check --mutants`)."""
+    outcomes = check_assignment(assignment, with_mutants=True, first_only=True)
+    kinds = {o.kind for o in outcomes}
+    assert {"source", "release"} <= kinds
+    if assignment != "00_bienvenida" or "wrong" in kinds:
+        assert {"wrong", "alternative"} <= kinds, f"{assignment} has no mutants file"
+    failures = [f"{o.kind} {o.name}: {o.score:g}/{o.max_score:g}" for o in outcomes if not o.ok]
+    assert not failures, failures
+
+
+@pytest.mark.slow
+def test_release_is_generated_from_source_now():
+    assert release.drift(ASSIGNMENTS) == []
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_leaks_no_solution_or_hidden_test(assignment):
+    assert release.leaks(assignment) == []
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_graded_function_has_wrong_and_alternative_versions(assignment):
+    from autograder import mutants
+    from autograder.mutants import solution_cells
+    import nbformat
+
+    wrong, alternative = mutants.load(assignment)
+    for gid in solution_cells(nbformat.read(notebook_path(assignment), as_version=4)):
+        assert len(wrong.get(gid, {})) >= 3, f"{assignment}/{gid}: fewer than 3 wrong versions"
+        assert len(alternative.get(gid, {})) >= 1, f"{assignment}/{gid}: no alternative version"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_notebook_is_committed_without_outputs(assignment):
+    cells = json.loads(notebook_path(assignment).read_text(encoding="utf-8"))["cells"]
+    dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
+    assert dirty == [], f"cells with outputs: {dirty}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_only_notebook_07_imports_tensorflow(assignment):
+    text = notebook_path(assignment).read_text(encoding="utf-8")
+    uses_tf = re.search(r"\b(import|from)\s+(tensorflow|keras)\b", text) is not None
+    assert uses_tf == assignment.startswith("07"), f"{assignment}: TensorFlow import = {uses_tf}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_tests_use_spanish_checks_not_bare_asserts(assignment):
+    import nbformat
+
+    nb = nbformat.read(notebook_path(assignment), as_version=4)
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert graded, f"{assignment} has no graded test cell"
+    for cell in graded:
+        assert not re.search(r"^\s*assert\b", cell.source, re.M), f"bare assert in {cell.metadata['nbgrader']['grade_id']}"
+        assert "checks." in cell.source, f"{cell.metadata['nbgrader']['grade_id']} does not use course.checks"
