@@ -16,12 +16,16 @@ MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN T
 
 
 def generate(assignments=None, root=COURSE_ROOT):
-    """Run `nbgrader generate_assignment` for each assignment into `<root>/release/`."""
+    """Run `nbgrader generate_assignment` for each assignment in a throwaway course directory and copy
+    the result to `<root>/release/` (so parallel runs never share a gradebook)."""
     for assignment in assignments or assignment_names():
-        if Path(root).resolve() != COURSE_ROOT:
-            shutil.copytree(COURSE_ROOT / "source" / assignment, Path(root) / "source" / assignment,
-                            dirs_exist_ok=True)
-        run(api(root).generate_assignment(assignment, force=True, create=True), f"generate_assignment {assignment}")
+        with tempfile.TemporaryDirectory(prefix=f"release-{assignment}-") as tmp:
+            shutil.copytree(COURSE_ROOT / "source" / assignment, Path(tmp) / "source" / assignment)
+            run(api(tmp).generate_assignment(assignment, force=True, create=True),
+                f"generate_assignment {assignment}")
+            target = Path(root) / "release" / assignment
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(Path(tmp) / "release" / assignment, target)
 
 
 def secret_lines(source_nb):
