@@ -1,10 +1,11 @@
 """Prove the course: source full marks, release zero, wrong versions lose points, alternatives keep them."""
 
+import sys
 from dataclasses import dataclass
 
 from autograder import mutants
 from autograder.assignments import assignment_names, notebook_path
-from autograder.scoring import score_submissions, total
+from autograder.scoring import score_many, total
 
 
 @dataclass
@@ -24,16 +25,29 @@ class Outcome:
         return self.score < self.max_score
 
 
-def check_assignment(assignment, with_mutants=False, first_only=False):
-    """Grade source, release and (optionally) the mutants of one assignment; a list of `Outcome`."""
+def _submissions(assignment, with_mutants, first_only):
+    """`{student: notebook}` and `{student: kind}` to grade for one assignment."""
     submissions = {"source": notebook_path(assignment, "source"), "release": notebook_path(assignment, "release")}
     kinds = {"source": "source", "release": "release"}
     if with_mutants:
         for student, (kind, _, _, notebook) in mutants.variants(assignment, first_only).items():
             submissions[student] = notebook
             kinds[student] = kind
-    scores = score_submissions(assignment, submissions)
-    return [Outcome(assignment, student, kinds[student], *total(scores[student])) for student in submissions]
+    return submissions, kinds
+
+
+def check_many(assignments, with_mutants=False, first_only=False, workers=None, progress=None):
+    """Grade source, release and (optionally) the mutants of several assignments in one parallel batch
+    through the grading pipeline; a list of `Outcome`."""
+    prepared = {a: _submissions(a, with_mutants, first_only) for a in assignments}
+    scores = score_many({a: subs for a, (subs, _) in prepared.items()}, workers=workers, progress=progress)
+    return [Outcome(a, student, kinds[student], *total(scores[a][student]))
+            for a, (subs, kinds) in prepared.items() for student in subs]
+
+
+def check_assignment(assignment, with_mutants=False, first_only=False):
+    """Grade source, release and (optionally) the mutants of one assignment; a list of `Outcome`."""
+    return check_many([assignment], with_mutants, first_only)
 
 
 def summary(outcomes):
@@ -60,8 +74,6 @@ def summary(outcomes):
 
 def run_check(assignments=None, with_mutants=False, first_only=False):
     """Check the given assignments (default: all); print the table; return the outcomes."""
-    outcomes = []
-    for assignment in assignments or assignment_names():
-        outcomes += check_assignment(assignment, with_mutants, first_only)
+    outcomes = check_many(assignments or assignment_names(), with_mutants, first_only, progress=sys.stderr)
     print("\n".join(summary(outcomes)))
     return outcomes

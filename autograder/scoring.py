@@ -38,16 +38,24 @@ def read_scores(root, assignment, student):
         return {g.name: (float(g.score or 0.0), float(g.max_score)) for g in submission.grades}
 
 
+def score_many(submissions, workers=None, limits=None, progress=None):
+    """Grade `{assignment: {student: notebook}}` in one parallel batch through the grading pipeline;
+    return `{assignment: {student: {grade_id: (score, max)}}}`."""
+    from autograder.grade import Job, run_batch
+
+    with tempfile.TemporaryDirectory(prefix="score-") as tmp:
+        jobs = [Job(assignment, student, submit(tmp, assignment, student, notebook).parent)
+                for assignment, students in submissions.items() for student, notebook in students.items()]
+        results = run_batch(jobs, limits, workers, progress=progress)
+    scores = {assignment: {} for assignment in submissions}
+    for r in results:
+        scores[r.assignment][r.student] = {gid: tuple(v) for gid, v in r.grades.items()}
+    return scores
+
+
 def score_submissions(assignment, submissions, workdir=None):
     """Autograde `{student: notebook}` for `assignment`; return `{student: {grade_id: (score, max)}}`."""
-    with tempfile.TemporaryDirectory(prefix=f"score-{assignment}-", dir=workdir) as tmp:
-        root = prepare_course(assignment, tmp)
-        results = {}
-        for student, notebook in submissions.items():
-            submit(root, assignment, student, notebook)
-            run(api(root).autograde(assignment, student, force=True, create=True), f"autograde {student}")
-            results[student] = read_scores(root, assignment, student)
-        return results
+    return score_many({assignment: submissions})[assignment]
 
 
 def total(scores):

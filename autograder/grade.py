@@ -1,0 +1,255 @@
+"""Grade submissions with the real `nbgrader autograde`, one forked process per submission, N at a time.
+
+Each submission gets a throwaway folder holding a private nbgrader course (root-only: the assignment's
+source and a gradebook copy with only its metadata) and a kernel folder owned by the sandbox uid (see
+`sandbox`). The forked process runs nbgrader's autograde with IPC transport and an absolute per-submission
+socket path; the parent enforces the wall-clock limit (killing every process of the submission), reads
+the scores back and decides the status. Nothing the student code writes is trusted.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import nbgrader.apps  # noqa: F401 - imported before forking, so each submission starts fast
+import nbgrader.preprocessors  # noqa: F401
+
+from autograder import integrity, sandbox
+from autograder.nbgrader_setup import api, gradebook
+from autograder.scoring import prepare_course, read_scores
+
+#: From least to most serious; a submission's status is the most serious that applies.
+STATUSES = ("ok", "needs review", "tampered", "timeout", "crashed", "missing")
+
+
+@dataclass
+class Limits:
+    """Per-submission limits (seconds, bytes, characters)."""
+    cell_timeout: int = 60
+    notebook_timeout: int = 600
+    memory: int = 3 * 2**30
+    processes: int = 256
+    file_size: int = 100 * 2**20
+    output_chars: int = 20_000
+
+
+@dataclass
+class Job:
+    assignment: str
+    student: str
+    folder: Path  # holds the submitted <assignment>.ipynb (and any files the student handed in)
+
+
+@dataclass
+class Result:
+    assignment: str
+    student: str
+    status: str = "ok"
+    reasons: list = field(default_factory=list)
+    grades: dict = field(default_factory=dict)  # grade_id -> [score, max]
+    seconds: float = 0.0
+    digest: str = ""
+
+    @property
+    def score(self):
+        return sum(s for s, _ in self.grades.values())
+
+    @property
+    def max_score(self):
+        return sum(m for _, m in self.grades.values())
+
+    def flag(self, status, reason):
+        self.reasons.append(reason)
+        if STATUSES.index(status) > STATUSES.index(self.status):
+            self.status = status
+
+    def to_json(self):
+        return {"assignment": self.assignment, "student": self.student, "status": self.status,
+                "score": self.score, "max_score": self.max_score, "reasons": self.reasons,
+                "grades": self.grades, "seconds": round(self.seconds, 2), "digest": self.digest}
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(data["assignment"], data["student"], data["status"], data["reasons"],
+                   {k: list(v) for k, v in data["grades"].items()}, data.get("seconds", 0.0), data.get("digest", ""))
+
+
+def digest(folder):
+    """sha256 of the files of a submission folder (to know whether it changed since it was graded)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+class Template:
+    """One assignment registered in a private course: copied for each submission."""
+
+    def __init__(self, assignment, workdir):
+        self.assignment = assignment
+        self.root = prepare_course(assignment, Path(workdir) / f"template-{assignment}")
+        self.release = nbformat.read(self.root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+        with gradebook(self.root) as gb:
+            cells = gb.find_notebook(assignment, assignment).grade_cells
+            self.max_scores = {c.name: float(c.max_score) for c in cells}
+
+    def zero(self):
+        return {gid: [0.0, m] for gid, m in self.max_scores.items()}
+
+    def course_for(self, job, sub):
+        """A root-only course in `sub` with this assignment and only `job`'s submission."""
+        course = Path(sub) / "course"
+        course.mkdir(mode=0o700)
+        shutil.copytree(self.root / "source", course / "source")
+        shutil.copyfile(self.root / "gradebook.db", course / "gradebook.db")
+        shutil.copytree(job.folder, course / "submitted" / job.student / job.assignment, symlinks=True)
+        return course
+
+
+def _child(job, sub, course, slot, limits, isolated, batch, hide):
+    """In the forked process: autograde one submission in its private course, write result.json."""
+    os.setsid()
+    out = os.open(sub / "nbgrader.log", os.O_WRONLY | os.O_CREAT, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    status = 1
+    try:
+        os.environ.clear()
+        os.environ.update(sandbox.kernel_env(batch, sub / "kernel", sub / "stage", slot, {
+            "memory": limits.memory, "processes": limits.processes, "file_size": limits.file_size}, isolated, hide))
+        result = api(course, **{
+            "Execute.timeout": limits.cell_timeout, "Execute.kernel_name": sandbox.KERNEL_NAME,
+            "KernelManager.transport": "ipc", "KernelManager.ip": str(sub / "kernel" / "ipc" / "kernel"),
+        }).autograde(job.assignment, job.student, force=True, create=True)
+        data = {"success": bool(result.get("success")), "log": (result.get("log") or "")[-6000:],
+                "error": (result.get("error") or "")[-6000:]}
+        if data["success"]:
+            data["grades"] = {k: list(v) for k, v in read_scores(course, job.assignment, job.student).items()}
+        status = 0
+    except BaseException:  # noqa: BLE001 - reported to the parent as a crash
+        data = {"success": False, "log": "", "error": traceback.format_exc()[-6000:]}
+    (sub / "result.json").write_text(json.dumps(data))
+    os._exit(status)
+
+
+def _judge(job, template, sub, course, killed, limits):
+    """The `Result` of a finished submission and its autograded notebook (or None), from trusted files."""
+    result = Result(job.assignment, job.student, grades=template.zero())
+    autograded = course / "autograded" / job.student / job.assignment / f"{job.assignment}.ipynb"
+    notebook = None
+    if killed:
+        result.flag("timeout", f"notebook ran longer than {limits.notebook_timeout} s; stopped")
+    else:
+        try:
+            data = json.loads((sub / "result.json").read_text())
+        except (OSError, ValueError):
+            data = {"success": False, "log": "", "error": "the grading process died"}
+        text = data.get("log", "") + data.get("error", "")
+        if data.get("success") and autograded.exists():
+            result.grades.update(data.get("grades", {}))
+            notebook = nbformat.read(autograded, as_version=4)
+            if any(o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
+                   for c in notebook.cells for o in c.get("outputs", [])):
+                result.flag("timeout", f"a cell ran longer than {limits.cell_timeout} s and was interrupted")
+        elif "Timeout waiting for" in text or "CellTimeoutError" in text or "timed out" in text:
+            result.flag("timeout", f"the kernel did not answer within {limits.cell_timeout} s; stopped")
+        elif "DeadKernel" in text or "Kernel died" in text or "kernel died" in text:
+            result.flag("crashed", "the kernel died (os._exit, segfault, out of memory, ...)")
+        else:
+            lines = [line for line in text.strip().splitlines() if line.strip()]
+            result.flag("crashed", "nbgrader failed: " + (lines[-1] if lines else "no log"))
+    submitted = next(iter(sorted(Path(job.folder).glob("*.ipynb"))), None)
+    try:
+        submitted_nb = nbformat.read(submitted, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - an unreadable notebook is graded as nbgrader saw it
+        result.flag("crashed", f"unreadable notebook: {exc}")
+    else:
+        for reason in integrity.tampering(submitted_nb, template.release):
+            result.flag("tampered", reason)
+        for reason in integrity.suspicious(submitted_nb, template.release):
+            result.flag("needs review", reason)
+    if notebook is not None and integrity.truncate_outputs(notebook, limits.output_chars):
+        result.reasons.append(f"outputs longer than {limits.output_chars} characters truncated")
+    return result, notebook
+
+
+def _progress(done, total, counts, start, stream):
+    width = 30
+    filled = int(width * done / max(total, 1))
+    rate = done / max(time.monotonic() - start, 1e-9) * 60
+    summary = " ".join(f"{k}={v}" for k, v in counts.items() if v)
+    end = "\n" if done == total or not stream.isatty() else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {rate:.0f}/min {summary}",
+          end=end, file=stream, flush=True)
+
+
+def run_batch(jobs, limits=None, workers=None, on_done=None, progress=sys.stderr, workdir=None, hide=()):
+    """Grade `jobs` with `workers` processes at a time; call `on_done(job, result, notebook)` in this
+    process as each finishes; return the `Result`s in job order. `hide` lists more paths the student
+    code must not see (the instructor's course root)."""
+    limits = limits or Limits()
+    workers = max(1, workers or os.cpu_count() or 1)
+    isolated = sandbox.warn_if_unisolated(progress or sys.stderr)
+    jobs = list(jobs)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="autograder-", dir=workdir) as tmp:
+        tmp = Path(tmp)
+        os.chmod(tmp, 0o711)  # the sandbox uid may pass through, never list
+        batch = sandbox.prepare_batch(tmp / "batch", isolated)
+        hide = [h for h in hide if not str(tmp.resolve()).startswith(str(Path(h).resolve()))]
+        templates = {a: Template(a, tmp) for a in dict.fromkeys(j.assignment for j in jobs)}
+        queue = list(enumerate(jobs))
+        running = {}  # pid -> (index, job, sub, course, slot, start, sessions)
+        free = list(range(workers))
+        counts = dict.fromkeys(STATUSES, 0)
+        start = time.monotonic()
+        if progress:
+            _progress(0, len(jobs), counts, start, progress)
+        while queue or running:
+            while queue and free:
+                index, job = queue.pop(0)
+                slot = free.pop(0)
+                sub = tmp / f"sub-{index}"
+                sub.mkdir(mode=0o711)
+                course = templates[job.assignment].course_for(job, sub)
+                pid = os.fork()
+                if pid == 0:
+                    _child(job, sub, course, slot, limits, isolated, batch, hide)
+                running[pid] = (index, job, sub, course, slot, time.monotonic(), set())
+            time.sleep(0.05)
+            for pid, (index, job, sub, course, slot, began, sessions) in list(running.items()):
+                finished, _ = os.waitpid(pid, os.WNOHANG)
+                killed = False
+                if not finished:
+                    table = sandbox.processes()
+                    sessions.update(table[p][2] for p in sandbox.descendants(pid, table) if p in table)
+                    if time.monotonic() - began < limits.notebook_timeout:
+                        continue
+                    sandbox.kill_all(sandbox.descendants(pid, table))
+                    os.waitpid(pid, 0)
+                    killed = True
+                sandbox.kill_session(sessions - {os.getsid(0)})
+                if isolated:
+                    sandbox.kill_uid(sandbox.sandbox_uid(slot))
+                del running[pid]
+                free.append(slot)
+                result, notebook = _judge(job, templates[job.assignment], sub, course, killed, limits)
+                result.seconds = time.monotonic() - began
+                result.digest = digest(job.folder)
+                shutil.rmtree(sub, ignore_errors=True)
+                results[index] = result
+                counts[result.status] += 1
+                if on_done:
+                    on_done(job, result, notebook)
+                if progress:
+                    _progress(len(results), len(jobs), counts, start, progress)
+    return [results[i] for i in range(len(jobs))]
