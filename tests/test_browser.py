@@ -1,0 +1,155 @@
+"""The course in a real browser: JupyterLab 4 driven by Playwright in Debian's headless Chromium.
+
+Runs when `/usr/bin/chromium` and Playwright for Python are present (`.ci/run` installs Chromium). JupyterLab serves
+a throwaway copy of the course, so running cells never writes outputs into `release/` or `source/`.
+Screenshots go to `tests/artifacts/browser/`.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
+TOKEN = "prueba-del-curso"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+# Every cell in the DOM (no virtual scrolling) so the test sees them all; no news pop-up.
+USER_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"JupyterLab did not answer at {url} within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a free loopback port with a token, serving a copy of the course; stopped in teardown."""
+    course = tmp_path_factory.mktemp("course")
+    for folder in ("source", "release"):
+        shutil.copytree(ROOT / folder, course / folder)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    home = tmp_path_factory.mktemp("home")
+    (home / ".nbgrader-exchange").mkdir(mode=0o777)  # nbgrader_config.py's default exchange for one user
+    for plugin, value in USER_SETTINGS.items():
+        target = home / "settings" / f"{plugin}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(value))
+    port = free_port()
+    env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), MPLBACKEND="module://matplotlib_inline.backend_inline")
+    env.pop("NBGRADER_EXECUTION", None)
+    log = open(home / "lab.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={course}", "--ServerApp.open_browser=False", "--allow-root"],
+        cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/api/status?token={TOKEN}")
+        yield base
+    finally:
+        os.killpg(server.pid, 15)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory):
+    """A Chromium page with a fresh user-data dir; closed in teardown."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(60_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def open_notebook(page, base, path):
+    page.goto(f"{base}/lab/tree/{path}?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_selector("text=Kernel status: Idle", state="attached", timeout=90_000)
+
+
+def run_cells_one_by_one(page, stop_at=None, seconds_per_cell=30):
+    """Shift+Enter through the notebook, waiting for each code cell to finish before the next, so an error in
+    one cell (a stub's NotImplementedError) does not abort the rest, as it would with Run All.
+    Stops after the first cell whose text contains `stop_at`."""
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    cells.first.click()
+    page.keyboard.press("Escape")
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        is_code = "jp-CodeCell" in (cell.get_attribute("class") or "")
+        text = cell.inner_text()
+        page.keyboard.press("Shift+Enter")
+        if is_code:
+            prompt = cell.locator(".jp-InputArea-prompt")
+            deadline = time.monotonic() + seconds_per_cell
+            while not re.search(r"\[\d+\]", prompt.inner_text()):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"cell {i} did not finish in {seconds_per_cell} s")
+                time.sleep(0.2)
+        if stop_at and stop_at in text:
+            return cell
+
+
+def error_texts(page):
+    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+
+
+def test_release_notebook_runs_with_only_stub_errors(lab, browser_page):
+    page = browser_page
+    open_notebook(page, lab, "release/00_bienvenida/00_bienvenida.ipynb")
+    run_cells_one_by_one(page)
+    page.screenshot(path=str(ARTIFACTS / "release_00.png"), full_page=True)
+    errors = error_texts(page)
+    assert errors, "the release notebook should show the stubs' NotImplementedError"
+    assert all("NotImplementedError" in text for text in errors), errors
+
+
+def test_formgrader_lists_the_assignments(lab, browser_page):
+    page = browser_page
+    page.goto(f"{lab}/formgrader?token={TOKEN}")
+    page.wait_for_selector("text=00_bienvenida", timeout=90_000)
+    page.screenshot(path=str(ARTIFACTS / "formgrader.png"), full_page=True)
+    listed = page.inner_text("body")
+    for folder in sorted((ROOT / "source").iterdir()):
+        assert folder.name in listed, f"{folder.name} missing from the formgrader"
