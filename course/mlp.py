@@ -155,13 +155,20 @@ def minibatches(n, batch_size, rng=None):
 
 
 def train(params, X, y, epochs=10, batch_size=32, lr=0.1, activation="relu", optimizer="sgd",
-          l2=0.0, dropout=0.0, X_val=None, y_val=None, seed=0, progress=None):
+          l2=0.0, dropout=0.0, X_val=None, y_val=None, seed=0, progress=None, l1=0.0, patience=None):
     """Entrena con mini-lotes y devuelve `(params, history)`.
 
     y son etiquetas enteras (m,). `history` tiene listas por época: "loss" (entrenamiento),
-    y con datos de validación "val_loss" y "val_accuracy". `l2` penaliza solo los pesos W (λΣw²).
+    y con datos de validación "val_loss" y "val_accuracy". `l2` penaliza solo los pesos W (λΣw²)
+    y `l1` también solo los W (λΣ|w|, subgradiente λ·signo(w)).
     `progress(epoch, history)` se llama al final de cada época (p. ej. una barra de progreso).
+    Parada temprana con `patience` (necesita X_val): se para en la época `mejor + patience` si la
+    pérdida de validación no baja estrictamente en ese tiempo, se devuelven los pesos de la mejor
+    época (la primera si hay empates) y `history["best_epoch"]` guarda su número (desde 0).
     """
+    if patience is not None and X_val is None:
+        raise ValueError("La parada temprana (patience) necesita datos de validación X_val, y_val.")
+    best = None  # (pérdida de validación, época, parámetros) de la mejor época hasta ahora
     rng = np.random.default_rng(seed)
     n_classes = params[f"W{n_layers(params)}"].shape[1]
     Y = one_hot(y, n_classes).astype(X.dtype)
@@ -175,6 +182,10 @@ def train(params, X, y, epochs=10, batch_size=32, lr=0.1, activation="relu", opt
                 for key in params:
                     if key.startswith("W"):
                         grads[key] = grads[key] + 2 * l2 * params[key]
+            if l1:
+                for key in params:
+                    if key.startswith("W"):
+                        grads[key] = grads[key] + l1 * np.sign(params[key])
             if optimizer == "adam":
                 params, state = adam_step(params, grads, state, lr)
             elif optimizer == "momentum":
@@ -188,4 +199,11 @@ def train(params, X, y, epochs=10, batch_size=32, lr=0.1, activation="relu", opt
             history["val_accuracy"].append(float(np.mean(val_probs.argmax(axis=1) == y_val)))
         if progress is not None:
             progress(epoch, history)
+        if patience is not None:
+            if best is None or history["val_loss"][-1] < best[0]:
+                best = (history["val_loss"][-1], epoch, {k: v.copy() for k, v in params.items()})
+            elif epoch - best[1] >= patience:
+                break
+    if best is not None:
+        params, history["best_epoch"] = best[2], best[1]
     return params, history

@@ -1,0 +1,153 @@
+"""Cuaderno 06 (regularización): el ejemplo de sobreajuste, la tabla de comparación y el widget.
+
+Todo se apoya en la MLP del curso (`course.mlp.train`, que ya sabe aplicar L2, L1, dropout y parada
+temprana), así que aquí no hay otro bucle de entrenamiento. Este módulo no usa las funciones que
+escribe el estudiante: el widget funciona aunque el cuaderno tenga ejercicios sin hacer.
+
+El ejemplo: 200 puntos de las lunas con mucho ruido, de los que solo 30 son de entrenamiento
+(70 de validación y 100 de prueba), y una red 2-64-64-2 con 4 482 parámetros (150 por ejemplo).
+"""
+
+import time
+
+import numpy as np
+
+from course import data, mlp, plots
+
+#: Tamaños de la red del ejemplo: 2 entradas, dos capas ocultas de 64 ReLU, 2 clases.
+LAYERS = (2, 64, 64, 2)
+#: Hiperparámetros del entrenamiento del ejemplo (Adam, lote completo de 30 puntos).
+TRAINING = {"epochs": 150, "batch_size": 30, "lr": 0.01, "optimizer": "adam", "activation": "relu"}
+#: Tamaños de la partición del ejemplo: entrenamiento, validación y prueba.
+SIZES = (30, 70, 100)
+
+
+def overfitting_data(seed=6, noise=0.35):
+    """Lunas ruidosas partidas en 30 / 70 / 100 puntos (entrenamiento / validación / prueba).
+
+    Devuelve un diccionario con "X_train" (30, 2), "y_train" (30,), "X_val" (70, 2), "y_val" (70,),
+    "X_test" (100, 2) y "y_test" (100,); las etiquetas son enteros 0/1.
+    """
+    X, y = data.make_moons(n=sum(SIZES), noise=noise, seed=seed)
+    order = np.random.default_rng(seed).permutation(len(X))
+    X, y = X[order], y[order].astype(int)
+    a, b = SIZES[0], SIZES[0] + SIZES[1]
+    return {"X_train": X[:a], "y_train": y[:a], "X_val": X[a:b], "y_val": y[a:b],
+            "X_test": X[b:], "y_test": y[b:]}
+
+
+def train_net(split, lam=0.0, l1=0.0, dropout=0.0, patience=None, epochs=None, seed=0):
+    """Entrena la red del ejemplo con la regularización pedida; devuelve `(params, history)`.
+
+    `lam` es el λ de L2 (λΣw²), `l1` el de L1 (λΣ|w|), `dropout` la tasa de apagado de las capas
+    ocultas y `patience` la paciencia de la parada temprana (None = sin parada temprana).
+    """
+    settings = dict(TRAINING)
+    if epochs is not None:
+        settings["epochs"] = int(epochs)
+    params = mlp.he_init(list(LAYERS), np.random.default_rng(seed))
+    return mlp.train(params, split["X_train"], split["y_train"], X_val=split["X_val"], y_val=split["y_val"],
+                     l2=float(lam), l1=float(l1), dropout=float(dropout), patience=patience, seed=seed,
+                     **settings)
+
+
+def evaluate(params, X, y):
+    """Pérdida (entropía cruzada media) y exactitud de `params` sobre X (m, 2), y (m,)."""
+    probs = mlp.forward(X, params, TRAINING["activation"])[0]
+    return mlp.cross_entropy(probs, y), float(np.mean(probs.argmax(axis=1) == y))
+
+
+def small_weights(params, tol=1e-2):
+    """Fracción de los pesos W (no los sesgos) con |w| < tol: mide la dispersión (esparsidad)."""
+    weights = np.concatenate([params[k].ravel() for k in params if k.startswith("W")])
+    return float(np.mean(np.abs(weights) < tol))
+
+
+def compare(split, configs, epochs=None):
+    """Entrena una red por configuración `{nombre: kwargs de train_net}` y mide cada una.
+
+    Devuelve una lista de filas (diccionarios) con "nombre", "pérdida ent.", "pérdida val.",
+    "exactitud val.", "épocas" (las que se entrenaron) y "pesos ≈ 0" (fracción con |w| < 0.01).
+    """
+    rows = []
+    for name, kwargs in configs.items():
+        params, history = train_net(split, epochs=epochs, **kwargs)
+        train_loss, _ = evaluate(params, split["X_train"], split["y_train"])
+        val_loss, val_acc = evaluate(params, split["X_val"], split["y_val"])
+        rows.append({"nombre": name, "pérdida ent.": train_loss, "pérdida val.": val_loss,
+                     "exactitud val.": val_acc, "épocas": len(history["loss"]),
+                     "pesos ≈ 0": small_weights(params), "params": params, "history": history})
+    return rows
+
+
+def format_table(rows):
+    """Texto de una tabla alineada con las filas de `compare` (sin los parámetros)."""
+    columns = ("pérdida ent.", "pérdida val.", "exactitud val.", "épocas", "pesos ≈ 0")
+    width = max(len(r["nombre"]) for r in rows) + 2
+    lines = [f"{'regularización':<{width}}" + "".join(f"{c:>16}" for c in columns)]
+    for r in rows:
+        cells = [f"{r['pérdida ent.']:.3f}", f"{r['pérdida val.']:.3f}", f"{r['exactitud val.']:.1%}",
+                 f"{r['épocas']:d}", f"{r['pesos ≈ 0']:.1%}"]
+        lines.append(f"{r['nombre']:<{width}}" + "".join(f"{c:>16}" for c in cells))
+    return "\n".join(lines)
+
+
+def plot_training(params, history, split, axes=None, title="", resolution=80):
+    """Frontera de decisión (izquierda) y curvas de pérdida (derecha) de una red entrenada.
+
+    En las curvas se marca la mejor época de validación y, si hubo parada temprana, la época en
+    que se paró (`history["best_epoch"]`, que pone `mlp.train` con `patience`). Devuelve la figura.
+    """
+    if axes is None:
+        fig, axes = plots.figure(ncols=2, width=4.8, height=3.8)
+    fig = axes[0].figure
+    for ax in axes:
+        ax.clear()
+
+    def prob_class_1(points):
+        return mlp.forward(points, params, TRAINING["activation"])[0][:, 1]
+
+    plots.plot_decision_regions(axes[0], prob_class_1, split["X_train"], split["y_train"],
+                                resolution=resolution, margin=0.8)
+    for label in (0, 1):
+        sel = split["y_val"] == label
+        axes[0].scatter(*split["X_val"][sel].T, s=25, facecolor="none", edgecolor=plots.COLORS[label],
+                        linewidth=1.2, zorder=2, label=f"validación {label}")
+    axes[0].set_title(title or "Frontera de decisión", fontsize=9)
+    axes[0].legend(loc="lower left", fontsize=7, ncol=2)
+
+    curves = {"entrenamiento": history["loss"], "validación": history["val_loss"]}
+    plots.plot_curves(axes[1], curves)
+    stop = len(history["loss"]) - 1
+    best = history.get("best_epoch", int(np.argmin(history["val_loss"])))
+    axes[1].axvline(best, color="k", linestyle="--", linewidth=1)
+    axes[1].plot([best], [history["val_loss"][best]], marker="*", markersize=14, color="k",
+                 label=f"mejor época de validación ({best})")
+    if "best_epoch" in history:
+        axes[1].axvline(stop, color=plots.COLORS[3], linestyle=":", linewidth=1.5,
+                        label=f"parada temprana (época {stop})")
+    axes[1].set_ylim(0, max(1.5, 1.05 * min(max(history["val_loss"]), 3.0)))
+    axes[1].legend(fontsize=8)
+    axes[1].set_title("Pérdida por época", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def widget_update(lam, rate, patience, split=None, axes=None, epochs=None):
+    """Lo que hace el widget al pulsar «Entrenar»: reentrena la red y redibuja.
+
+    `lam` es el λ de L2 (el deslizador es logarítmico: λ = 1e-5 ya es casi sin regularizar), `rate`
+    la tasa de dropout y `patience` la paciencia (0 = sin parada temprana). Devuelve
+    `(fig, texto, segundos)`: la figura, un resumen en español y el tiempo de reentrenamiento.
+    """
+    split = split or overfitting_data()
+    lam = float(lam)
+    start = time.perf_counter()
+    params, history = train_net(split, lam=lam, dropout=rate, patience=int(patience) or None, epochs=epochs)
+    seconds = time.perf_counter() - start
+    val_loss, val_acc = evaluate(params, split["X_val"], split["y_val"])
+    title = f"λ = {lam:.1e}, dropout = {rate:.2f}, paciencia = {int(patience) or 'sin parada'}"
+    fig = plot_training(params, history, split, axes=axes, title=title)
+    text = (f"Pérdida de validación de la red devuelta: {val_loss:.3f} (exactitud {val_acc:.1%}); "
+            f"{len(history['loss'])} épocas entrenadas en {1000 * seconds:.0f} ms.")
+    return fig, text, seconds
