@@ -135,14 +135,36 @@ def error_texts(page):
     return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
 
 
-def test_release_notebook_runs_with_only_stub_errors(lab, browser_page):
+def widget_image(page):
+    """The `src` of the figure inside the first widget Output (a PNG data URL)."""
+    image = page.locator(".jupyter-widgets .jp-OutputArea-output img").first
+    image.wait_for(timeout=60_000)
+    return image.get_attribute("src")
+
+
+def test_release_notebook_01_runs_and_its_widget_redraws(lab, browser_page):
     page = browser_page
-    open_notebook(page, lab, "release/00_bienvenida/00_bienvenida.ipynb")
+    open_notebook(page, lab, "release/01_perceptron/01_perceptron.ipynb")
     run_cells_one_by_one(page)
-    page.screenshot(path=str(ARTIFACTS / "release_00.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "release_01.png"), full_page=True)
     errors = error_texts(page)
     assert errors, "the release notebook should show the stubs' NotImplementedError"
-    assert all("NotImplementedError" in text for text in errors), errors
+    unexpected = [text[-300:] for text in errors if "NotImplementedError" not in text]
+    assert not unexpected, unexpected
+
+    before = widget_image(page)
+    widget = page.locator(".jupyter-widgets.widget-hbox").first
+    widget.scroll_into_view_if_needed()
+    widget.screenshot(path=str(ARTIFACTS / "widget_01_before.png"))
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.click()
+    for _ in range(10):
+        handle.press("ArrowRight")
+    deadline = time.monotonic() + 30
+    while widget_image(page) == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    widget.screenshot(path=str(ARTIFACTS / "widget_01.png"))
+    assert widget_image(page) != before, "moving the w1 slider did not redraw the figure"
 
 
 def test_formgrader_lists_the_assignments(lab, browser_page):
