@@ -11,6 +11,8 @@ clasificados (`gate_view`), los dibuja (`draw_view`) y aplica la regla a «el si
 módulo usa las funciones que escribe el estudiante.
 """
 
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -74,7 +76,8 @@ def draw_view(view, ax=None, note=""):
     Sin fórmulas LaTeX (mathtext), que harían lenta cada actualización del widget. Devuelve la figura. `note` se escribe bajo el título (por ejemplo, el último paso aplicado).
     """
     if ax is None:
-        fig, ax = plots.figure(width=5.0, height=4.6)
+        fig, ax = plots.figure(width=4.4, height=4.6)
+        fig.subplots_adjust(left=0.12, right=0.97, bottom=0.1, top=0.84)  # sitio para tres líneas de título
     else:
         fig = ax.figure
     w, b = view["w"], view["b"]
@@ -139,11 +142,16 @@ class StepTrainer:
 
 
 def show(fig):
-    """Muestra `fig` en la salida actual (por ejemplo dentro de un `Output`) y la cierra."""
-    from IPython.display import display
+    """Muestra `fig` como PNG en la salida actual (por ejemplo dentro de un `Output`) y la cierra.
 
-    display(fig)
+    Se guarda sin `bbox_inches="tight"` (lo que haría `display(fig)`), que obliga a dibujar dos veces.
+    """
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="png"))
 
 
 def render(gate, w1, w2, b, note=""):

@@ -107,6 +107,8 @@ def test_pressing_the_button_trains_separable_gates_only(gate, converges):
 def test_render_displays_a_figure_and_closes_it(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.Image", lambda data, format: data)
     before = len(plt.get_fignums())
     perceptron.render("OR", 0.3, 0.2, -0.1, note="hola")
     assert len(shown) == 1 and len(plt.get_fignums()) == before
+    assert shown[0][:8] == b"\x89PNG\r\n\x1a\n"
