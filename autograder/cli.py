@@ -1,10 +1,15 @@
-"""Command line: `python -m autograder {release,check,demo} ...`."""
+"""Command line: `python -m autograder {release,check,import,grade,feedback,export,report,demo} ...`.
+
+Grading commands work on a course root (default: this repository) holding `submitted/`, `autograded/`,
+`feedback/`, `gradebook.db`, `grades.csv` and `reports/`; the assignments always come from `source/`."""
 
 import argparse
+import os
 import sys
 import warnings
+from pathlib import Path
 
-from autograder import release
+from autograder import COURSE_ROOT, release
 from autograder.check import run_check
 
 
@@ -20,27 +25,102 @@ def cmd_check(args):
     return 0 if outcomes and all(o.ok for o in outcomes) else 1
 
 
+def cmd_import(args):
+    from autograder.importer import import_submissions
+
+    imported, problems = import_submissions(args.root, args.source, args.assignment)
+    print("\n".join(problems + [f"{imported} submission(s) imported into {Path(args.root) / 'submitted'}"]))
+    return 0
+
+
+def _limits(args):
+    from autograder.grade import Limits
+
+    return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory=args.memory * 2**20,
+                  output_chars=args.output_limit)
+
+
+def cmd_grade(args):
+    from autograder.pipeline import grade, grade_table
+    from autograder.results import graded_assignments
+
+    grade(args.root, args.assignments, args.students, args.force, args.workers, _limits(args))
+    print("\n".join(grade_table(args.root, args.assignments or graded_assignments(args.root))))
+    print(f"Feedback in {Path(args.root) / 'feedback'}, grades in {Path(args.root) / 'grades.csv'}")
+    return 0
+
+
+def cmd_feedback(args):
+    from autograder import feedback, results
+
+    assignments = args.assignments or results.graded_assignments(args.root)
+    done = [r for a in assignments for s in results.roster(args.root) if (r := results.load(args.root, s, a))]
+    print(f"{len(feedback.write(args.root, done))} feedback page(s) in {Path(args.root) / 'feedback'}")
+    return 0
+
+
+def cmd_export(args):
+    from autograder.export import export
+    from autograder.results import graded_assignments
+
+    print(export(args.root, args.assignments or graded_assignments(args.root), args.output))
+    return 0
+
+
+def cmd_report(args):
+    from autograder.report import report
+    from autograder.results import graded_assignments
+
+    _, paths = report(args.root, args.assignments or graded_assignments(args.root))
+    print("\n".join(str(p) for p in paths))
+    return 0
+
+
 def cmd_demo(args):
     from autograder.demo import demo
 
     return demo(args.assignments)
 
 
+COMMANDS = (
+    ("release", cmd_release, "generate release/ from source/ and check it for leaks"),
+    ("check", cmd_check, "source full marks, release 0, mutants lose points, alternatives keep them"),
+    ("import", cmd_import, "copy submissions from a folder or a Moodle zip into submitted/"),
+    ("grade", cmd_grade, "autograde submitted/ in parallel and isolated, then feedback and export"),
+    ("feedback", cmd_feedback, "write the Spanish feedback pages again"),
+    ("export", cmd_export, "write grades.csv (score, max, status per assignment)"),
+    ("report", cmd_report, "pass rate per test and a score histogram per assignment"),
+    ("demo", cmd_demo, "release, import example submissions, grade, export, print the grade table"),
+)
+
+
 def main(argv=None):
     warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise from nbgrader's gradebook
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, func, help_text in (
-        ("release", cmd_release, "generate release/ from source/ and check it for leaks"),
-        ("check", cmd_check, "source full marks, release 0, mutants lose points, alternatives keep them"),
-        ("demo", cmd_demo, "release, then grade example submissions and print the grade table"),
-    ):
+    for name, func, help_text in COMMANDS:
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
         p.set_defaults(func=func)
+        if name == "import":
+            p.add_argument("source", help="a folder <student>/<assignment>/*.ipynb or a Moodle zip")
+            p.add_argument("assignment", nargs="?", help="the assignment (required for a Moodle zip)")
+        else:
+            p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+        if name not in ("release", "check", "demo"):
+            p.add_argument("--root", default=str(COURSE_ROOT), help="course root (default: this repository)")
         if name == "check":
             p.add_argument("--mutants", action="store_true", help="also grade every wrong/alternative version")
             p.add_argument("--quick", action="store_true", help="with --mutants: only the first of each kind")
+        if name == "grade":
+            p.add_argument("--students", nargs="+", help="only these student ids")
+            p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+            p.add_argument("--workers", type=int, default=os.cpu_count(), help="parallel submissions (default: cores)")
+            p.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell (default 60)")
+            p.add_argument("--timeout", type=int, default=600, help="seconds per notebook (default 600)")
+            p.add_argument("--memory", type=int, default=3072, help="MiB of address space per kernel (default 3072)")
+            p.add_argument("--output-limit", type=int, default=20_000, help="characters kept per output")
+        if name == "export":
+            p.add_argument("--output", help="CSV path (default: <root>/grades.csv)")
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,8 +1,16 @@
-"""The instructor's main job on an embedded default: release, grade example submissions, print grades."""
+"""The instructor's main job on example data: release, import, grade, export, print the grade table."""
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
 
 from autograder import mutants, release
 from autograder.assignments import assignment_names, notebook_path
-from autograder.scoring import score_submissions, total
+from autograder.importer import import_folder
+from autograder.pipeline import grade, grade_table
 
 
 def example_submissions(assignment):
@@ -16,17 +24,24 @@ def example_submissions(assignment):
     }
 
 
-def demo(assignments=None):
-    """Regenerate release/, grade the examples of every assignment and print a grade table."""
+def demo(assignments=None, root=None):
+    """Regenerate release/, import the examples of every assignment into a fresh course root (a new
+    temporary folder unless given), grade them, export grades.csv and print the grade table."""
     assignments = assignments or assignment_names()
     release.generate(assignments)
-    table = {}
-    for assignment in assignments:
-        print(f"Corrigiendo {assignment} ...", flush=True)
-        for student, scores in score_submissions(assignment, example_submissions(assignment)).items():
-            table.setdefault(student, {})[assignment] = total(scores)
-    width = max(len(a) for a in assignments) + 2
-    print("\n" + "estudiante".ljust(20) + "".join(a.rjust(width) for a in assignments))
-    for student, row in table.items():
-        print(student.ljust(20) + "".join(f"{row[a][0]:g}/{row[a][1]:g}".rjust(width) for a in assignments))
+    root = Path(root or tempfile.mkdtemp(prefix="autograder-demo-"))
+    with tempfile.TemporaryDirectory(prefix="entregas-") as inbox:
+        for assignment in assignments:
+            for student, notebook in example_submissions(assignment).items():
+                target = Path(inbox) / student / assignment / f"{assignment}.ipynb"
+                target.parent.mkdir(parents=True)
+                if isinstance(notebook, Path):
+                    shutil.copyfile(notebook, target)
+                else:
+                    nbformat.write(notebook, target)
+        imported, problems = import_folder(root, inbox)
+    print("\n".join(problems + [f"{imported} submission(s) imported into {root / 'submitted'}"]), flush=True)
+    grade(root, assignments, progress=sys.stdout)
+    print("\n" + "\n".join(grade_table(root, assignments)))
+    print(f"\nFeedback: {root / 'feedback'}\nCSV: {root / 'grades.csv'}")
     return 0

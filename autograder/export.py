@@ -1,0 +1,26 @@
+"""Export grades as a CSV for an LMS: one row per student, score, max and status per assignment."""
+
+import csv
+from pathlib import Path
+
+from autograder.results import table
+
+
+def export(root, assignments, path=None):
+    """Write `<root>/grades.csv` (or `path`); return its path. A crash or a missing submission shows in
+    the status column (`ok`, `needs review`, `tampered`, `timeout`, `crashed`, `missing`)."""
+    path = Path(path or Path(root) / "grades.csv")
+    rows = table(root, assignments)
+    header = ["student"] + [f"{a} {col}" for a in assignments for col in ("score", "max", "status")]
+    header += ["total", "total max"]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for student, results in rows.items():
+            line = [student]
+            for a in assignments:
+                r = results[a]
+                line += [f"{r.score:g}", f"{r.max_score:g}", r.status]
+            line += [f"{sum(r.score for r in results.values()):g}", f"{sum(r.max_score for r in results.values()):g}"]
+            writer.writerow(line)
+    return path

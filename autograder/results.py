@@ -1,0 +1,97 @@
+"""Grading results in the instructor's course root: the nbgrader gradebook (scores, for nbgrader's own
+tools), `autograded/<student>/<assignment>/` (the executed notebook and `autograder.json` with the status)
+and the roster (every student with a folder in `submitted/` or a row in the gradebook)."""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import MissingEntry
+
+from autograder import COURSE_ROOT
+from autograder.grade import Result
+from autograder.nbgrader_setup import api, gradebook, run
+
+
+def result_path(root, student, assignment):
+    return Path(root) / "autograded" / student / assignment / "autograder.json"
+
+
+def register(root, assignments):
+    """Put the assignments' metadata (cells, points) into `<root>/gradebook.db`, readable by root only."""
+    db = Path(root).resolve() / "gradebook.db"
+    for assignment in assignments:
+        with tempfile.TemporaryDirectory(prefix=f"register-{assignment}-") as tmp:
+            (Path(tmp) / "source").symlink_to(COURSE_ROOT / "source")
+            run(api(tmp, **{"CourseDirectory.db_url": f"sqlite:///{db}"}).generate_assignment(
+                assignment, force=True, create=True), f"generate_assignment {assignment}")
+    if db.exists():
+        os.chmod(db, 0o600)
+
+
+def save(root, result, notebook):
+    """Store one graded submission: executed notebook, status file, scores in the gradebook."""
+    path = result_path(root, result.student, result.assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if notebook is not None:
+        nbformat.write(notebook, path.parent / f"{result.assignment}.ipynb")
+    else:
+        (path.parent / f"{result.assignment}.ipynb").unlink(missing_ok=True)
+    path.write_text(json.dumps(result.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
+    with gradebook(root) as gb:
+        gb.update_or_create_student(result.student)
+        try:
+            gb.find_submission(result.assignment, result.student)
+        except MissingEntry:
+            gb.add_submission(result.assignment, result.student)
+        submitted = gb.find_submission_notebook(result.assignment, result.assignment, result.student)
+        for grade in submitted.grades:
+            grade.auto_score = result.grades.get(grade.name, [0.0])[0]
+            grade.manual_score = None
+            grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+def load(root, student, assignment):
+    """The stored `Result` of a submission, or None."""
+    path = result_path(root, student, assignment)
+    return Result.from_json(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+
+
+def roster(root):
+    """Every student id: folders in `submitted/` and students in the gradebook."""
+    students = {p.name for p in (Path(root) / "submitted").glob("*") if p.is_dir()}
+    if (Path(root) / "gradebook.db").exists():
+        with gradebook(root) as gb:
+            students |= {s.id for s in gb.students}
+    return sorted(students)
+
+
+def max_scores(root, assignment):
+    """`{grade_id: max}` of an assignment registered in the gradebook."""
+    with gradebook(root) as gb:
+        return {c.name: float(c.max_score) for c in gb.find_notebook(assignment, assignment).grade_cells}
+
+
+def table(root, assignments):
+    """`{student: {assignment: Result}}` for the whole roster; no submission means status `missing`."""
+    rows = {}
+    for assignment in assignments:
+        zero = {gid: [0.0, m] for gid, m in max_scores(root, assignment).items()}
+        for student in roster(root):
+            result = load(root, student, assignment)
+            if result is None:
+                submitted = Path(root) / "submitted" / student / assignment
+                result = Result(assignment, student, grades=dict(zero))
+                result.flag("missing", "not graded yet" if submitted.exists() else "no submission")
+            rows.setdefault(student, {})[assignment] = result
+    return rows
+
+
+def graded_assignments(root):
+    """Assignments with at least one submission or graded result in `root`, in course order."""
+    found = {p.name for p in Path(root).glob("submitted/*/*") if p.is_dir()}
+    found |= {p.name for p in Path(root).glob("autograded/*/*") if p.is_dir()}
+    return sorted(found)
