@@ -36,10 +36,10 @@ def softmax(Z):
     return E / E.sum(axis=1, keepdims=True)
 
 
-def one_hot(y, n_classes):
-    """Etiquetas enteras (m,) → matriz one-hot (m, n_classes)."""
+def one_hot(y, n_classes, dtype=np.float64):
+    """Etiquetas enteras (m,) → matriz one-hot (m, n_classes) del tipo `dtype`."""
     y = np.asarray(y, dtype=int).ravel()
-    Y = np.zeros((y.size, n_classes))
+    Y = np.zeros((y.size, n_classes), dtype=dtype)
     Y[np.arange(y.size), y] = 1.0
     return Y
 
@@ -69,6 +69,15 @@ def he_init(layer_sizes, rng, dtype=np.float64):
     return params
 
 
+def _add_bias(Z, b):
+    """Z + b sin crear otro arreglo cuando el tipo lo permite (la suma se hace sobre Z)."""
+    b = np.asarray(b)
+    if isinstance(Z, np.ndarray) and np.result_type(Z, b) == Z.dtype:
+        Z += b
+        return Z
+    return Z + b
+
+
 def forward(X, params, activation="sigmoid", dropout=0.0, rng=None):
     """Propagación hacia delante: devuelve `(Y_hat (m, k), cache)`.
 
@@ -80,7 +89,8 @@ def forward(X, params, activation="sigmoid", dropout=0.0, rng=None):
     cache = {"A0": X, "activation": activation}
     A = X
     for l in range(1, L + 1):
-        Z = A @ params[f"W{l}"] + params[f"b{l}"]
+        Z = A @ params[f"W{l}"]
+        Z = _add_bias(Z, params[f"b{l}"])
         if l == L:
             A = softmax(Z)
         else:
@@ -126,25 +136,60 @@ def accuracy(params, X, y, activation="sigmoid"):
 
 
 # --- Optimizadores: funciones puras que devuelven parámetros y estado nuevos ---------------------
+# Los escalares (η, β, ε) se convierten al tipo de cada parámetro: un `np.float64` no convierte así
+# una red float32 en float64 (NumPy 2 no "rebaja" los escalares de NumPy). Ningún argumento se modifica.
+
+def _scalar(value, like):
+    """`value` como escalar del tipo real de `like` (si `like` es un arreglo de reales)."""
+    dtype = getattr(like, "dtype", None)
+    return dtype.type(value) if dtype is not None and dtype.kind == "f" else value
+
 
 def sgd_step(params, grads, lr):
-    """θ ← θ − η ∇θ."""
-    return {k: params[k] - lr * grads[k] for k in params}
+    """θ ← θ − η ∇θ. Devuelve un diccionario nuevo."""
+    new = {}
+    for k in params:
+        step = grads[k] * _scalar(-lr, params[k])  # −η∇θ (arreglo nuevo)
+        step += params[k]
+        new[k] = step
+    return new
 
 
 def momentum_step(params, grads, velocity, lr, beta=0.9):
-    """v ← β v − η ∇θ; θ ← θ + v. Devuelve `(params, velocity)`."""
-    velocity = {k: beta * velocity.get(k, 0.0) - lr * grads[k] for k in params}
-    return {k: params[k] + velocity[k] for k in params}, velocity
+    """v ← β v − η ∇θ; θ ← θ + v. `velocity` vacío = cero. Devuelve `(params, velocity)`."""
+    new, new_velocity = {}, {}
+    for k in params:
+        v = grads[k] * _scalar(-lr, params[k])
+        if k in velocity:
+            v += velocity[k] * _scalar(beta, params[k])
+        new_velocity[k] = v
+        new[k] = params[k] + v
+    return new, new_velocity
 
 
 def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    """Adam con corrección de sesgo; `state = {"t", "m", "v"}` (vacío al empezar)."""
+    """Adam con corrección de sesgo; `state = {"t", "m", "v"}` (vacío al empezar).
+
+    m ← β1 m + (1 − β1) ∇, v ← β2 v + (1 − β2) ∇², θ ← θ − η m̂ / (√v̂ + ε) con
+    m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t). Devuelve `(params, state)`.
+    """
     t = state.get("t", 0) + 1
-    m = {k: beta1 * state.get("m", {}).get(k, 0.0) + (1 - beta1) * grads[k] for k in params}
-    v = {k: beta2 * state.get("v", {}).get(k, 0.0) + (1 - beta2) * grads[k] ** 2 for k in params}
-    new = {k: params[k] - lr * (m[k] / (1 - beta1 ** t)) / (np.sqrt(v[k] / (1 - beta2 ** t)) + eps)
-           for k in params}
+    old_m, old_v = state.get("m", {}), state.get("v", {})
+    new, m, v = {}, {}, {}
+    for k in params:
+        p, g = params[k], grads[k]
+        b1, b2 = _scalar(beta1, p), _scalar(beta2, p)
+        m[k] = g * _scalar(1 - beta1, p)
+        v[k] = g * g * _scalar(1 - beta2, p)
+        if k in old_m:
+            m[k] += old_m[k] * b1
+            v[k] += old_v[k] * b2
+        denom = np.sqrt(v[k] * _scalar(1 / (1 - beta2 ** t), p))
+        denom += _scalar(eps, p)
+        step = m[k] * _scalar(-lr / (1 - beta1 ** t), p)
+        step /= denom
+        step += p
+        new[k] = step
     return new, {"t": t, "m": m, "v": v}
 
 
