@@ -151,3 +151,34 @@ def widget_update(lam, rate, patience, split=None, axes=None, epochs=None):
     text = (f"Pérdida de validación de la red devuelta: {val_loss:.3f} (exactitud {val_acc:.1%}); "
             f"{len(history['loss'])} épocas entrenadas en {1000 * seconds:.0f} ms.")
     return fig, text, seconds
+
+
+def plot_boundaries(rows, split, resolution=80):
+    """Una frontera de decisión por fila de `compare`, en fila, con su pérdida de validación."""
+    fig, axes = plots.figure(ncols=len(rows), width=3.2, height=3.2, squeeze=False)
+    for ax, row in zip(axes[0], rows):
+        def prob_class_1(points, params=row["params"]):
+            return mlp.forward(points, params, TRAINING["activation"])[0][:, 1]
+
+        plots.plot_decision_regions(ax, prob_class_1, split["X_train"], split["y_train"],
+                                    resolution=resolution, margin=0.8)
+        ax.set_title(f"{row['nombre']}\npérdida val. {row['pérdida val.']:.3f}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig
+
+
+def plot_weight_histograms(rows, bins=60):
+    """Histograma de log10|w| de los pesos W de cada fila de `compare` (L1 acumula pesos diminutos)."""
+    fig, ax = plots.figure(width=7.0, height=3.2)
+    for color, row in zip(plots.COLORS, rows):
+        weights = np.concatenate([row["params"][k].ravel() for k in row["params"] if k.startswith("W")])
+        ax.hist(np.log10(np.abs(weights) + 1e-12), bins=bins, range=(-8, 1), histtype="step", linewidth=1.8,
+                color=color, label=row["nombre"])
+    ax.axvline(-2, color="k", linestyle=":", linewidth=1)
+    ax.set_xlabel("log10 |w|  (a la izquierda de la línea punteada: |w| < 0.01)")
+    ax.set_ylabel("número de pesos")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

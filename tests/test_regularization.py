@@ -123,3 +123,16 @@ def test_widget_update_reuses_axes_without_early_stopping():
         assert len(axes[1].get_lines()) == 4  # two curves, the best-epoch line and star: nothing left over
     finally:
         plt.close(fig)
+
+
+def test_comparison_figures_have_one_panel_per_model():
+    split = reg.overfitting_data()
+    rows = reg.compare(split, {"none": {}, "l1": {"l1": 0.003}}, epochs=10)
+    fig = reg.plot_boundaries(rows, split, resolution=20)
+    hist = reg.plot_weight_histograms(rows, bins=10)
+    try:
+        assert len(fig.axes) == 2 and "pérdida val." in fig.axes[1].get_title()
+        assert [t.get_text() for t in hist.axes[0].get_legend().get_texts()] == ["none", "l1"]
+    finally:
+        plt.close(fig)
+        plt.close(hist)
