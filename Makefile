@@ -36,5 +36,8 @@ test-quick: install
 mutants: install
 	$(BIN)/python -m autograder check --mutants
 
+bench: install
+	$(BIN)/python -m autograder.bench
+
 clean:
-	rm -rf submitted autograded feedback gradebook.db .pytest_cache
+	rm -rf submitted autograded feedback gradebook.db grades.csv reports .pytest_cache

@@ -101,6 +101,8 @@ class Template:
         with gradebook(self.root) as gb:
             cells = gb.find_notebook(assignment, assignment).grade_cells
             self.max_scores = {c.name: float(c.max_score) for c in cells}
+        text = (self.root / "source" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
+        self.heavy = "tensorflow" in text or "keras" in text  # graded first: the batch ends sooner
 
     def zero(self):
         return {gid: [0.0, m] for gid, m in self.max_scores.items()}
@@ -115,6 +117,16 @@ class Template:
         return course
 
 
+def _copy_files(job, course, work):
+    """The files a notebook needs next to it (the student's, then the instructor's), never notebooks."""
+    for base in (course / "submitted" / job.student / job.assignment, course / "source" / job.assignment):
+        for path in base.rglob("*"):
+            if path.is_file() and not path.is_symlink() and path.suffix != ".ipynb":
+                target = work / path.relative_to(base)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+
+
 def _child(job, sub, course, slot, limits, isolated, batch, hide):
     """In the forked process: autograde one submission in its private course, write result.json."""
     os.setsid()
@@ -123,6 +135,7 @@ def _child(job, sub, course, slot, limits, isolated, batch, hide):
     os.dup2(out, 2)
     status = 1
     try:
+        _copy_files(job, course, sub / "kernel" / "work")
         os.environ.clear()
         os.environ.update(sandbox.kernel_env(batch, sub / "kernel", sub / "stage", slot, {
             "memory": limits.memory, "processes": limits.processes, "file_size": limits.file_size}, isolated, hide))
@@ -207,7 +220,7 @@ def run_batch(jobs, limits=None, workers=None, on_done=None, progress=sys.stderr
         batch = sandbox.prepare_batch(tmp / "batch", isolated)
         hide = [h for h in hide if not str(tmp.resolve()).startswith(str(Path(h).resolve()))]
         templates = {a: Template(a, tmp) for a in dict.fromkeys(j.assignment for j in jobs)}
-        queue = list(enumerate(jobs))
+        queue = sorted(enumerate(jobs), key=lambda item: not templates[item[1].assignment].heavy)
         running = {}  # pid -> (index, job, sub, course, slot, start, sessions)
         free = list(range(workers))
         counts = dict.fromkeys(STATUSES, 0)

@@ -9,10 +9,12 @@ the memory and file-size limits only, and `isolation()` says so loudly.
 """
 
 import functools
+import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import course
@@ -89,8 +91,6 @@ def isolation():
     starting `python -c 'import course'` through the real sandbox chain."""
     if os.geteuid() != 0:
         return False, "the grader does not run as root (no unprivileged uid, no namespaces)"
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="ag-probe-") as tmp:
         batch = prepare_batch(Path(tmp), isolated=True)
         kernel_dir = Path(tmp) / "kernel"
@@ -100,7 +100,7 @@ def isolation():
         probe = ("import course, socket, os; s = socket.socket(); s.settimeout(1)\n"
                  "try:\n    s.connect(('127.0.0.1', 9)); print('net')\nexcept OSError:\n    pass\n"
                  "print('root-visible' if os.path.exists(%r) else 'ok', os.getuid())" % str(COURSE_ROOT / "source"))
-        (batch / "launcher.py").write_text("import sys\n" + probe.replace("\n", "\n") + "\n")
+        (batch / "launcher.py").write_text(probe + "\n")
         try:
             out = subprocess.run(["/bin/sh", str(batch / "start.sh"), str(conn)], env=env, capture_output=True,
                                  text=True, timeout=30)
@@ -127,15 +127,14 @@ def prepare_batch(batch, isolated):
     batch = Path(batch)
     batch.mkdir(parents=True, exist_ok=True)
     os.chmod(batch, 0o755)  # only the start scripts: the sandbox user imports `guard` from here
-    for name, text in (("start.sh", _START), ("inside.sh", _INSIDE), ("launcher.py", _LAUNCHER), ("guard.py", _GUARD)):
+    scripts = {"start.sh": _START, "inside.sh": _INSIDE, "launcher.py": _LAUNCHER, "guard.py": _GUARD}
+    for name, text in scripts.items():
         (batch / name).write_text(text)
         os.chmod(batch / name, 0o755)
     spec = batch / "jupyter" / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
     argv = (["/bin/sh", str(batch / "start.sh"), "{connection_file}"] if isolated
             else [sys.executable, str(batch / "launcher.py"), "{connection_file}"])
-    import json
-
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3 (sandbox)",
                                                   "language": "python"}))
     return batch

@@ -1,0 +1,110 @@
+"""Fast tests of the autograder's parts that need no kernel: import, tampering, scan, truncation, feedback."""
+
+import copy
+import io
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder import feedback, integrity, mutants
+from autograder.assignments import notebook_path
+from autograder.grade import Result
+from autograder.importer import import_folder, import_moodle, student_id
+
+A = "00_bienvenida"
+
+
+@pytest.fixture
+def release_nb():
+    return nbformat.read(notebook_path(A, "release"), as_version=4)
+
+
+def nb_bytes(notebook):
+    return nbformat.writes(notebook).encode()
+
+
+def test_student_id():
+    assert student_id("Ana Pérez-Gil") == "ana_perez_gil"
+
+
+def test_import_folder_skips_bad_files(tmp_path, release_nb):
+    inbox, root = tmp_path / "in", tmp_path / "root"
+    (inbox / "Ana" / A).mkdir(parents=True)
+    (inbox / "Ana" / A / "mio.ipynb").write_bytes(nb_bytes(release_nb))
+    (inbox / "Blas" / A).mkdir(parents=True)
+    (inbox / "Blas" / A / f"{A}.ipynb").write_text("{no es json")
+    (inbox / "Blas" / A / "notas.pdf").write_text("pdf")
+    imported, problems = import_folder(root, inbox)
+    assert imported == 1
+    assert (root / "submitted" / "ana" / A / f"{A}.ipynb").exists()
+    assert not (root / "submitted" / "blas").exists()
+    assert any("notas.pdf: not a notebook" in p for p in problems)
+    assert any("unreadable notebook" in p for p in problems)
+
+
+def test_import_moodle_zip(tmp_path, release_nb):
+    archive = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Ana Pérez_101_assignsubmission_file_/cuaderno.ipynb", nb_bytes(release_nb))
+        z.writestr("Luis Gómez_102_assignsubmission_file_/a.ipynb", nb_bytes(release_nb))
+        z.writestr("Luis Gómez_103_assignsubmission_file_/b.ipynb", nb_bytes(release_nb))
+        z.writestr("Eva Ruiz_104_assignsubmission_file_/foto.png", b"\x89PNG")
+        z.writestr("suelto.ipynb", nb_bytes(release_nb))
+    imported, problems = import_moodle(tmp_path / "root", archive, A)
+    students = sorted(p.name for p in (tmp_path / "root" / "submitted").iterdir())
+    assert students == ["ana_perez", "luis_gomez_102", "luis_gomez_103"]
+    assert imported == 3
+    assert any("foto.png" in p for p in problems) and any("suelto.ipynb" in p for p in problems)
+
+
+def edit(notebook, grade_id, change):
+    notebook = copy.deepcopy(notebook)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    change(notebook, cell)
+    return notebook
+
+
+def test_tampering(release_nb):
+    assert integrity.tampering(release_nb, release_nb) == []
+    assert integrity.tampering(mutants.submission(A), release_nb) == []
+    cases = {
+        "edited": edit(release_nb, "test_weighted_sum", lambda nb, c: setattr(c, "source", "pass")),
+        "deleted": edit(release_nb, "test_weighted_sum_hidden", lambda nb, c: nb.cells.remove(c)),
+        "stripped": edit(release_nb, "test_weighted_sum_hidden", lambda nb, c: c.metadata.pop("nbgrader")),
+        "metadata": edit(release_nb, "test_weighted_sum", lambda nb, c: c.metadata.nbgrader.update(points=9)),
+        "kernelspec": edit(release_nb, "md_1", lambda nb, c: nb.metadata.kernelspec.update(name="otro")),
+    }
+    for name, notebook in cases.items():
+        assert integrity.tampering(notebook, release_nb), name
+
+
+def test_suspicious_code_is_flagged_and_normal_code_is_not(release_nb):
+    assert integrity.suspicious(mutants.submission(A), release_nb) == []
+    for code in ("import sys\nsys.modules['x'] = 1", "checks.check_close = print", "np.allclose = max",
+                 "open('../../../gradebook.db')", "import ctypes", "class A:\n    def __eq__(s, o): return True"):
+        assert integrity.suspicious(mutants.submission(A, {"weighted_sum": code}), release_nb), code
+
+
+def test_truncate_outputs():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('x' * 10**6)", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="x" * 10**6)])])
+    assert integrity.truncate_outputs(notebook, 1000) == 1
+    assert len(notebook.cells[0].outputs[0].text) < 1100
+
+
+def test_feedback_hides_hidden_tests_and_keeps_the_spanish_message():
+    source = nbformat.read(notebook_path(A), as_version=4)
+    executed = mutants.submission(A)
+    for cell in executed.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid == "test_weighted_sum_hidden":
+            cell.source = next(c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+            cell.outputs = [nbformat.v4.new_output("error", ename="CheckError", evalue="weighted_sum con datos "
+                                                   "aleatorios: se esperaba [1.0], se obtuvo [2.0]",
+                                                   traceback=["Traceback", "checks.check_close(weighted_sum(X, w, -2.0)"])]
+    result = Result(A, "ana", grades={"test_weighted_sum": [1.0, 1.0], "test_weighted_sum_hidden": [0.0, 1.0]})
+    page = feedback.render(result, executed, A)
+    assert "se esperaba [1.0], se obtuvo [2.0]" in page
+    assert "BEGIN HIDDEN" not in page and "default_rng(0)" not in page and "Traceback" not in page
+    assert "Puntuación:</b> 1 / 2" in page
