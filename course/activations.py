@@ -12,9 +12,6 @@ import math
 import time
 
 import numpy as np
-from matplotlib.ticker import LogLocator, NullLocator
-
-from course import plots
 
 #: Umbral por debajo del cual consideramos que la derivada «casi no deja pasar gradiente».
 FLAT = 0.01
@@ -162,6 +159,29 @@ ACTIVATIONS = {
 NAMES = tuple(ACTIVATIONS)
 
 
+def _pyplot():
+    """`matplotlib.pyplot`, importado al dibujar la primera figura (corregir no necesita Matplotlib).
+
+    `plots.figure` crea las figuras dentro de `plt.rc_context`. Si el backend de Jupyter (inline) se
+    activa por primera vez ahí dentro, al salir del contexto se pierde el modo interactivo y las
+    figuras siguientes ya no se muestran solas; por eso la primera figura se crea aquí, fuera.
+    """
+    import matplotlib.pyplot as plt
+
+    if not getattr(_pyplot, "ready", False):
+        plt.close(plt.figure())
+        _pyplot.ready = True
+    return plt
+
+
+def _figure(**kwargs):
+    """`(fig, ax)` con el estilo del curso (`plots.figure`)."""
+    _pyplot()
+    from course import plots
+
+    return plots.figure(**kwargs)
+
+
 def flat_spans(z, mask):
     """Intervalos `[(z_ini, z_fin), ...]` donde `mask` es verdadero (z ordenado crecientemente)."""
     z, mask = np.asarray(z, dtype=float), np.asarray(mask, dtype=bool)
@@ -193,15 +213,17 @@ def activation_curves(name, alpha=0.01, beta=1.0, limit=6.0, n=601):
 
 def plot_activation(name, alpha=0.01, beta=1.0, ax=None, limit=6.0, legend=True):
     """Dibuja f (línea continua) y f' (discontinua) juntas y sombrea donde |f'| < 0.01; devuelve la figura."""
+    from course.plots import COLORS
+
     data = activation_curves(name, alpha, beta, limit)
     if ax is None:
-        fig, ax = plots.figure(width=6.0, height=3.8)
+        fig, ax = _figure(width=6.0, height=3.8)
     else:
         fig = ax.figure
     for i, (start, end) in enumerate(flat_spans(data["z"], data["flat"])):
         ax.axvspan(start, end, color="0.6", alpha=0.25, lw=0, label=None if i else "|f'| < 0.01")
-    ax.plot(data["z"], data["f"], color=plots.COLORS[0], lw=2, label="f(z)")
-    ax.plot(data["z"], data["df"], color=plots.COLORS[1], lw=2, ls="--", label="f'(z)")
+    ax.plot(data["z"], data["f"], color=COLORS[0], lw=2, label="f(z)")
+    ax.plot(data["z"], data["df"], color=COLORS[1], lw=2, ls="--", label="f'(z)")
     ax.axhline(0, color="k", lw=0.6)
     ax.axvline(0, color="k", lw=0.6)
     params = ACTIVATIONS[name][2]
@@ -217,10 +239,8 @@ def plot_activation(name, alpha=0.01, beta=1.0, ax=None, limit=6.0, legend=True)
 
 def show_activation(name="sigmoide", alpha=0.01, beta=1.0):
     """Lógica del widget de activaciones: dibuja la figura y la muestra (no devuelve nada)."""
-    import matplotlib.pyplot as plt
-
     plot_activation(name, alpha, beta)
-    plt.show()
+    _pyplot().show()
 
 
 def plot_gallery(names=NAMES, alphas=None, beta=1.0):
@@ -232,7 +252,7 @@ def plot_gallery(names=NAMES, alphas=None, beta=1.0):
     alphas = {"Leaky ReLU": 0.1, "ELU": 1.0} | dict(alphas or {})
     ncols = 4
     nrows = math.ceil(len(names) / ncols)
-    fig, axes = plots.figure(ncols=ncols, nrows=nrows, width=3.4, height=2.8, squeeze=False)
+    fig, axes = _figure(ncols=ncols, nrows=nrows, width=3.4, height=2.8, squeeze=False)
     for ax, name in zip(axes.ravel(), names):
         plot_activation(name, alphas.get(name, 0.01), beta, ax=ax, legend=name == names[0])
         ax.title.set_fontsize(9)
@@ -264,13 +284,17 @@ def depth_gradients(depth, x0=0.5):
 
 def plot_depth(depth=10, ax=None):
     """Gráfico (escala logarítmica) de cómo encoge el gradiente con la profundidad; devuelve la figura."""
+    from matplotlib.ticker import LogLocator, NullLocator
+
+    from course.plots import COLORS
+
     data = depth_gradients(depth)
     if ax is None:
-        fig, ax = plots.figure(width=6.0, height=3.8)
+        fig, ax = _figure(width=6.0, height=3.8)
     else:
         fig = ax.figure
-    styles = {"sigmoide": dict(color=plots.COLORS[0], marker="o"), "tanh": dict(color=plots.COLORS[2], marker="s"),
-              "ReLU": dict(color=plots.COLORS[1], marker="^"), "cota 0.25^l": dict(color="0.4", ls=":")}
+    styles = {"sigmoide": dict(color=COLORS[0], marker="o"), "tanh": dict(color=COLORS[2], marker="s"),
+              "ReLU": dict(color=COLORS[1], marker="^"), "cota 0.25^l": dict(color="0.4", ls=":")}
     for name, style in styles.items():
         ax.semilogy(data["capa"], data[name], label=name, ms=4, **style)
     ax.set_ylim(min(1e-3, data["sigmoide"][-1], data["cota 0.25^l"][-1]) / 100, 10)
@@ -288,16 +312,13 @@ def plot_depth(depth=10, ax=None):
 
 def show_depth(depth=10):
     """Lógica del widget de profundidad: dibuja y muestra la figura (no devuelve nada)."""
-    import matplotlib.pyplot as plt
-
     plot_depth(depth)
-    plt.show()
+    _pyplot().show()
 
 
 def update_time(function, *args, repeats=3):
     """Mejor tiempo (segundos) de `repeats` llamadas a `function(*args)`, cerrando las figuras."""
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()

@@ -120,3 +120,13 @@ def test_call_stably_allows_underflow_but_not_overflow():
         checks.call_stably(np.exp, np.array([1000.0]))
     with pytest.raises(checks.CheckError):
         checks.call_stably(lambda v: v / v, np.zeros(1))
+
+
+def test_importing_the_module_does_not_load_matplotlib():
+    """Grading imports course.activations but draws nothing: Matplotlib must load only when plotting."""
+    import subprocess
+    import sys
+
+    code = "import sys, course.activations; print('matplotlib.pyplot' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
