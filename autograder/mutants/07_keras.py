@@ -1,0 +1,150 @@
+"""Wrong and alternative versions of the solution cells of 07_keras."""
+
+_DOC = '    """Versión de prueba."""\n'
+
+_PREPARE = "def prepare_data(X_train_full, y_train_full, X_test, n_valid=5000):\n" + _DOC
+_BUILD = 'def build_model(hidden=(300, 100), activation="relu"):\n' + _DOC
+_COMPILE = "def compile_model(model, learning_rate=0.01):\n" + _DOC
+_PREDICT = "def predict_classes(model, X):\n" + _DOC
+_CONFUSION = "def confusion_matrix(y_true, y_pred, n_classes=10):\n" + _DOC
+
+WRONG = {
+    "prepare_data": {
+        "no_scaling": _PREPARE + (
+            "    X = np.asarray(X_train_full, dtype=np.float32)\n"
+            "    return (X[n_valid:], y_train_full[n_valid:]), (X[:n_valid], y_train_full[:n_valid]), "
+            "np.asarray(X_test, dtype=np.float32)\n"),
+        "float64": _PREPARE + (
+            "    X = X_train_full / 255.0\n"
+            "    return (X[n_valid:], y_train_full[n_valid:]), (X[:n_valid], y_train_full[:n_valid]), X_test / 255.0\n"),
+        "valid_from_the_end": _PREPARE + (
+            "    X = (X_train_full / 255.0).astype(np.float32)\n"
+            "    return (X[:-n_valid], y_train_full[:-n_valid]), (X[-n_valid:], y_train_full[-n_valid:]), "
+            "(X_test / 255.0).astype(np.float32)\n"),
+        "mutates_inputs": _PREPARE + (
+            "    X = np.asarray(X_train_full, dtype=np.float32)\n"
+            "    X /= 255.0\n"
+            "    T = np.asarray(X_test, dtype=np.float32)\n"
+            "    T /= 255.0\n"
+            "    return (X[n_valid:], y_train_full[n_valid:]), (X[:n_valid], y_train_full[:n_valid]), T\n"),
+    },
+    "build_model": {
+        "relu_last_layer": _BUILD + (
+            "    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten()])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation=activation))\n"
+            "    model.add(keras.layers.Dense(10, activation='relu'))\n"
+            "    return model\n"),
+        "no_last_activation": _BUILD + (
+            "    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten()])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation=activation))\n"
+            "    model.add(keras.layers.Dense(10))\n"
+            "    return model\n"),
+        "missing_flatten": _BUILD + (
+            "    model = keras.Sequential([keras.Input(shape=(28, 28))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation=activation))\n"
+            "    model.add(keras.layers.Dense(10, activation='softmax'))\n"
+            "    return model\n"),
+        "fixed_units_ignores_hidden": _BUILD + (
+            "    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),\n"
+            "                             keras.layers.Dense(300, activation=activation),\n"
+            "                             keras.layers.Dense(100, activation=activation),\n"
+            "                             keras.layers.Dense(10, activation='softmax')])\n"),
+        "activation_ignored": _BUILD + (
+            "    layers = [keras.Input(shape=(28, 28)), keras.layers.Flatten()]\n"
+            "    layers += [keras.layers.Dense(units, activation='relu') for units in hidden]\n"
+            "    return keras.Sequential(layers + [keras.layers.Dense(10, activation='softmax')])\n"),
+    },
+    "compile_model": {
+        "categorical_crossentropy": _COMPILE + (
+            "    model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.SGD(learning_rate=learning_rate),\n"
+            "                  metrics=['accuracy'])\n"
+            "    return model\n"),
+        "adam_instead_of_sgd": _COMPILE + (
+            "    model.compile(loss='sparse_categorical_crossentropy', optimizer=keras.optimizers.Adam(learning_rate=learning_rate),\n"
+            "                  metrics=['accuracy'])\n"
+            "    return model\n"),
+        "learning_rate_ignored": _COMPILE + (
+            "    model.compile(loss='sparse_categorical_crossentropy', optimizer='sgd', metrics=['accuracy'])\n"
+            "    return model\n"),
+        "no_accuracy_metric": _COMPILE + (
+            "    model.compile(loss='sparse_categorical_crossentropy', optimizer=keras.optimizers.SGD(learning_rate=learning_rate))\n"
+            "    return model\n"),
+    },
+    "predict_classes": {
+        "returns_probabilities": _PREDICT + "    return model.predict(X, verbose=0)\n",
+        "float_classes": _PREDICT + "    return np.argmax(model.predict(X, verbose=0), axis=1).astype(float)\n",
+        "argmax_wrong_axis": _PREDICT + "    return np.argmax(model.predict(X, verbose=0), axis=0)\n",
+    },
+    "confusion_matrix": {
+        "transposed": _CONFUSION + (
+            "    cm = np.zeros((n_classes, n_classes), dtype=int)\n"
+            "    for t, p in zip(y_true, y_pred):\n"
+            "        cm[p, t] += 1\n"
+            "    return cm\n"),
+        "size_from_unique": _CONFUSION + (
+            "    labels = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)]))\n"
+            "    n = len(labels)\n"
+            "    cm = np.zeros((n, n), dtype=int)\n"
+            "    for t, p in zip(y_true, y_pred):\n"
+            "        cm[np.searchsorted(labels, t), np.searchsorted(labels, p)] += 1\n"
+            "    return cm\n"),
+        "n_classes_ignored": _CONFUSION + (
+            "    cm = np.zeros((10, 10), dtype=int)\n"
+            "    for t, p in zip(y_true, y_pred):\n"
+            "        cm[t, p] += 1\n"
+            "    return cm\n"),
+        "fancy_index_no_accumulation": _CONFUSION + (
+            "    cm = np.zeros((n_classes, n_classes), dtype=int)\n"
+            "    cm[np.asarray(y_true), np.asarray(y_pred)] += 1\n"
+            "    return cm\n"),
+    },
+}
+
+ALTERNATIVE = {
+    "prepare_data": {
+        "astype_then_divide_with_split": _PREPARE + (
+            "    X_valid, X_train = np.split(X_train_full.astype('float32') / 255.0, [n_valid])\n"
+            "    y_valid, y_train = np.split(np.asarray(y_train_full), [n_valid])\n"
+            "    return (X_train, y_train), (X_valid, y_valid), X_test.astype('float32') / 255.0\n"),
+    },
+    "build_model": {
+        "functional_api": _BUILD + (
+            "    inputs = keras.Input(shape=(28, 28))\n"
+            "    h = keras.layers.Flatten()(inputs)\n"
+            "    for units in hidden:\n"
+            "        h = keras.layers.Dense(units, activation=activation)(h)\n"
+            "    outputs = keras.layers.Dense(10, activation='softmax')(h)\n"
+            "    return keras.Model(inputs, outputs)\n"),
+        "list_and_activation_objects": _BUILD + (
+            "    layers = [keras.Input(shape=(28, 28)), keras.layers.Flatten()]\n"
+            "    for units in hidden:\n"
+            "        layers.append(keras.layers.Dense(units, activation=keras.activations.get(activation)))\n"
+            "    layers.append(keras.layers.Dense(10, activation=keras.activations.softmax))\n"
+            "    return keras.Sequential(layers)\n"),
+    },
+    "compile_model": {
+        "loss_and_metric_objects": _COMPILE + (
+            "    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(),\n"
+            "                  optimizer=keras.optimizers.SGD(learning_rate),\n"
+            "                  metrics=[keras.metrics.SparseCategoricalAccuracy()])\n"
+            "    return model\n"),
+        "loss_function_and_string_metric": _COMPILE + (
+            "    optimizer = keras.optimizers.get('sgd')\n"
+            "    optimizer.learning_rate = learning_rate\n"
+            "    model.compile(optimizer=optimizer, loss=keras.losses.sparse_categorical_crossentropy,\n"
+            "                  metrics=['sparse_categorical_accuracy'])\n"
+            "    return model\n"),
+    },
+    "predict_classes": {
+        "argmax_of_call": _PREDICT + "    return np.argmax(model(X), axis=-1)\n",
+    },
+    "confusion_matrix": {
+        "np_add_at": _CONFUSION + (
+            "    cm = np.zeros((n_classes, n_classes), dtype=np.int64)\n"
+            "    np.add.at(cm, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)\n"
+            "    return cm\n"),
+    },
+}
