@@ -164,20 +164,22 @@ def plot_contours(ax, X, y, limits=LIMITS):
     levels = np.geomspace(Z.min() * 1.05, Z.max(), 12)
     ax.contour(T0, T1, Z, levels=levels, cmap="viridis", linewidths=0.8)
     best = closed_form(X, y)
-    ax.plot(*best, marker="*", markersize=14, color="k", linestyle="none", label="mínimo", zorder=5)
+    ax.plot(*best, marker="*", markersize=15, markerfacecolor="none", markeredgecolor="k", markeredgewidth=1.5,
+            linestyle="none", label="mínimo", zorder=5)
     ax.set_xlim(*limits[0])
     ax.set_ylim(*limits[1])
     ax.set_xlabel(r"$\theta_0$ (sesgo)")
     ax.set_ylabel(r"$\theta_1$ (pendiente)")
 
 
-def plot_path(ax, path, label=None, color=None, marker="o"):
-    """Dibuja un camino de θ (k, 2): línea con puntos pequeños, inicio en cuadrado."""
+def plot_path(ax, path, label=None, color=None, marker="o", start=True):
+    """Dibuja un camino de θ (k, 2): línea con puntos pequeños y, si `start`, el inicio en cuadrado."""
     path = np.asarray(path, dtype=float)
     few = len(path) <= 60
     ax.plot(path[:, 0], path[:, 1], color=color, lw=1.2 if few else 0.7, label=label,
             marker=marker if few else None, markersize=3, alpha=0.9)
-    ax.plot(path[0, 0], path[0, 1], marker="s", color="k", markersize=5)
+    if start:
+        ax.plot(path[0, 0], path[0, 1], marker="s", color="k", markersize=5)
 
 
 def plot_loss(ax, result, label=None, color=None):
