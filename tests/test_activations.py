@@ -104,11 +104,11 @@ def test_depth_gradients_shrink_for_sigmoid_not_relu():
 @pytest.mark.parametrize("name", act.NAMES)
 def test_widget_plots_draw_quickly(name):
     seconds = act.update_time(act.plot_activation, name, 0.1, 2.0)
-    assert seconds < 1.0  # < 0.15 s on an idle machine; generous for a shared CI box
+    assert seconds < 3.0  # ≈ 0.1 s on an idle machine; generous because CI boxes are shared
 
 
 def test_depth_and_gallery_figures():
-    assert act.update_time(act.plot_depth, 30) < 1.5
+    assert act.update_time(act.plot_depth, 30) < 3.0
     fig = act.plot_gallery()
     assert len([ax for ax in fig.axes if ax.get_visible()]) == len(act.NAMES)
     plt.close("all")
