@@ -8,7 +8,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export MPLBACKEND := Agg
 
-.PHONY: install demo lab test test-quick mutants release bench clean
+.PHONY: install demo lab test test-quick mutants release bench clean hub
 
 install: $(STAMP)
 
@@ -26,6 +26,11 @@ lab: install
 
 release: install
 	$(BIN)/python -m autograder release
+
+# Trial JupyterHub on 127.0.0.1:8000, NOT FOR PRODUCTION (throwaway passwords, one unix user): deploy/
+hub: install
+	test -x deploy/node_modules/.bin/configurable-http-proxy || npm ci --prefix deploy --no-audit --no-fund
+	$(BIN)/python deploy/trial.py --port 8000
 
 test: install
 	$(BIN)/python -m pytest -ra
