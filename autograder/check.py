@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from autograder import mutants
 from autograder.assignments import assignment_names, notebook_path
-from autograder.scoring import score_many, total
+from autograder.scoring import grade_many
 
 
 @dataclass
@@ -15,6 +15,7 @@ class Outcome:
     kind: str  # source, release, wrong, alternative
     score: float
     max_score: float
+    status: str = "ok"  # the grading status (crashed, timeout, ...): shown next to a failure
 
     @property
     def ok(self):
@@ -40,9 +41,9 @@ def check_many(assignments, with_mutants=False, first_only=False, workers=None, 
     """Grade source, release and (optionally) the mutants of several assignments in one parallel batch
     through the grading pipeline; a list of `Outcome`."""
     prepared = {a: _submissions(a, with_mutants, first_only) for a in assignments}
-    scores = score_many({a: subs for a, (subs, _) in prepared.items()}, workers=workers, progress=progress)
-    return [Outcome(a, student, kinds[student], *total(scores[a][student]))
-            for a, (subs, kinds) in prepared.items() for student in subs]
+    graded = grade_many({a: subs for a, (subs, _) in prepared.items()}, workers=workers, progress=progress)
+    return [Outcome(a, student, kinds[student], r.score, r.max_score, r.status)
+            for a, (subs, kinds) in prepared.items() for student, r in ((s, graded[a][s]) for s in subs)]
 
 
 def check_assignment(assignment, with_mutants=False, first_only=False):
@@ -68,7 +69,8 @@ def summary(outcomes):
         if not o.ok:
             what = {"source": "source notebook is not full marks", "release": "release notebook scores points",
                     "wrong": "wrong version survived", "alternative": "alternative version rejected"}[o.kind]
-            lines.append(f"FAIL {o.assignment}: {o.name}: {what} ({o.score:g}/{o.max_score:g})")
+            how = f", {o.status}" if o.status in ("timeout", "crashed") else ""
+            lines.append(f"FAIL {o.assignment}: {o.name}: {what} ({o.score:g}/{o.max_score:g}{how})")
     return lines
 
 

@@ -129,12 +129,12 @@ def _copy_files(job, course, work):
 
 def _child(job, sub, course, slot, limits, isolated, batch, hide):
     """In the forked process: autograde one submission in its private course, write result.json."""
-    os.setsid()
-    out = os.open(sub / "nbgrader.log", os.O_WRONLY | os.O_CREAT, 0o600)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
     status = 1
     try:
+        os.setsid()
+        out = os.open(sub / "nbgrader.log", os.O_WRONLY | os.O_CREAT, 0o600)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
         _copy_files(job, course, sub / "kernel" / "work")
         os.environ.clear()
         os.environ.update(sandbox.kernel_env(batch, sub / "kernel", sub / "stage", slot, {
@@ -150,8 +150,10 @@ def _child(job, sub, course, slot, limits, isolated, batch, hide):
         status = 0
     except BaseException:  # noqa: BLE001 - reported to the parent as a crash
         data = {"success": False, "log": "", "error": traceback.format_exc()[-6000:]}
-    (sub / "result.json").write_text(json.dumps(data))
-    os._exit(status)
+    try:
+        (sub / "result.json").write_text(json.dumps(data))
+    finally:
+        os._exit(status)  # never return into the parent's loop
 
 
 def _judge(job, template, sub, course, killed, limits):
@@ -181,6 +183,9 @@ def _judge(job, template, sub, course, killed, limits):
             lines = [line for line in text.strip().splitlines() if line.strip()]
             result.flag("crashed", "nbgrader failed: " + (lines[-1] if lines else "no log"))
     submitted = next(iter(sorted(Path(job.folder).glob("*.ipynb"))), None)
+    if submitted is None:
+        result.flag("missing", "no notebook in the submission folder")
+        return result, notebook
     try:
         submitted_nb = nbformat.read(submitted, as_version=4)
     except Exception as exc:  # noqa: BLE001 - an unreadable notebook is graded as nbgrader saw it
@@ -224,45 +229,55 @@ def run_batch(jobs, limits=None, workers=None, on_done=None, progress=sys.stderr
         running = {}  # pid -> (index, job, sub, course, slot, start, sessions)
         free = list(range(workers))
         counts = dict.fromkeys(STATUSES, 0)
-        start = time.monotonic()
+        start = scanned = time.monotonic()
         if progress:
             _progress(0, len(jobs), counts, start, progress)
-        while queue or running:
-            while queue and free:
-                index, job = queue.pop(0)
-                slot = free.pop(0)
-                sub = tmp / f"sub-{index}"
-                sub.mkdir(mode=0o711)
-                course = templates[job.assignment].course_for(job, sub)
-                pid = os.fork()
-                if pid == 0:
-                    _child(job, sub, course, slot, limits, isolated, batch, hide)
-                running[pid] = (index, job, sub, course, slot, time.monotonic(), set())
-            time.sleep(0.05)
-            for pid, (index, job, sub, course, slot, began, sessions) in list(running.items()):
-                finished, _ = os.waitpid(pid, os.WNOHANG)
-                killed = False
-                if not finished:
-                    table = sandbox.processes()
-                    sessions.update(table[p][2] for p in sandbox.descendants(pid, table) if p in table)
-                    if time.monotonic() - began < limits.notebook_timeout:
-                        continue
-                    sandbox.kill_all(sandbox.descendants(pid, table))
-                    os.waitpid(pid, 0)
-                    killed = True
-                sandbox.kill_session(sessions - {os.getsid(0)})
-                if isolated:
-                    sandbox.kill_uid(sandbox.sandbox_uid(slot))
-                del running[pid]
-                free.append(slot)
-                result, notebook = _judge(job, templates[job.assignment], sub, course, killed, limits)
-                result.seconds = time.monotonic() - began
-                result.digest = digest(job.folder)
-                shutil.rmtree(sub, ignore_errors=True)
-                results[index] = result
-                counts[result.status] += 1
-                if on_done:
-                    on_done(job, result, notebook)
-                if progress:
-                    _progress(len(results), len(jobs), counts, start, progress)
+        try:
+            while queue or running:
+                while queue and free:
+                    index, job = queue.pop(0)
+                    slot = free.pop(0)
+                    sub = tmp / f"sub-{index}"
+                    sub.mkdir(mode=0o711)
+                    course = templates[job.assignment].course_for(job, sub)
+                    pid = os.fork()
+                    if pid == 0:
+                        _child(job, sub, course, slot, limits, isolated, batch, hide)
+                    running[pid] = (index, job, sub, course, slot, time.monotonic(), set())
+                time.sleep(0.1)
+                if not isolated and time.monotonic() - scanned > 1:  # remember the kernels' sessions
+                    table, scanned = sandbox.processes(), time.monotonic()
+                    for pid, (*_, sessions) in running.items():
+                        sessions.update(table[p][2] for p in sandbox.descendants(pid, table) if p in table)
+                for pid, (index, job, sub, course, slot, began, sessions) in list(running.items()):
+                    finished, _ = os.waitpid(pid, os.WNOHANG)
+                    killed = False
+                    if not finished:
+                        if time.monotonic() - began < limits.notebook_timeout:
+                            continue
+                        sandbox.kill_all(sandbox.descendants(pid))
+                        os.waitpid(pid, 0)
+                        killed = True
+                    if isolated:
+                        sandbox.kill_uid(sandbox.sandbox_uid(slot))
+                    else:
+                        sandbox.kill_session(sessions - {os.getsid(0)})
+                    del running[pid]
+                    free.append(slot)
+                    result, notebook = _judge(job, templates[job.assignment], sub, course, killed, limits)
+                    result.seconds = time.monotonic() - began
+                    result.digest = digest(job.folder)
+                    shutil.rmtree(sub, ignore_errors=True)
+                    results[index] = result
+                    counts[result.status] += 1
+                    if on_done:
+                        on_done(job, result, notebook)
+                    if progress:
+                        _progress(len(results), len(jobs), counts, start, progress)
+        except BaseException:  # Ctrl-C or a bug: leave no kernel behind
+            for pid, (*_, slot, _, _) in running.items():
+                sandbox.kill_all(sandbox.descendants(pid))
+                sandbox.kill_uid(sandbox.sandbox_uid(slot))
+                os.waitpid(pid, 0)
+            raise
     return [results[i] for i in range(len(jobs))]

@@ -38,19 +38,25 @@ def read_scores(root, assignment, student):
         return {g.name: (float(g.score or 0.0), float(g.max_score)) for g in submission.grades}
 
 
-def score_many(submissions, workers=None, limits=None, progress=None):
+def grade_many(submissions, workers=None, limits=None, progress=None):
     """Grade `{assignment: {student: notebook}}` in one parallel batch through the grading pipeline;
-    return `{assignment: {student: {grade_id: (score, max)}}}`."""
+    return `{assignment: {student: Result}}` (scores and status)."""
     from autograder.grade import Job, run_batch
 
     with tempfile.TemporaryDirectory(prefix="score-") as tmp:
         jobs = [Job(assignment, student, submit(tmp, assignment, student, notebook).parent)
                 for assignment, students in submissions.items() for student, notebook in students.items()]
         results = run_batch(jobs, limits, workers, progress=progress)
-    scores = {assignment: {} for assignment in submissions}
+    graded = {assignment: {} for assignment in submissions}
     for r in results:
-        scores[r.assignment][r.student] = {gid: tuple(v) for gid, v in r.grades.items()}
-    return scores
+        graded[r.assignment][r.student] = r
+    return graded
+
+
+def score_many(submissions, workers=None, limits=None, progress=None):
+    """Like `grade_many`, but only the scores: `{assignment: {student: {grade_id: (score, max)}}}`."""
+    return {a: {s: {gid: tuple(v) for gid, v in r.grades.items()} for s, r in students.items()}
+            for a, students in grade_many(submissions, workers, limits, progress).items()}
 
 
 def score_submissions(assignment, submissions, workdir=None):

@@ -19,6 +19,8 @@ from autograder.grade import Limits, Result
 from autograder.pipeline import grade
 from autograder.release import secret_lines
 
+pytestmark = pytest.mark.slow  # one batch of 27 notebooks: 1.5–6 min on 2 shared cores
+
 A = "00_bienvenida"
 CELL_TIMEOUT = int(os.environ.get("HOSTILE_CELL_TIMEOUT", "10"))
 ISOLATED = sandbox.isolation()[0]
