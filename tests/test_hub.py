@@ -6,6 +6,7 @@ Needs Node.js and `deploy/node_modules` (`npm ci --prefix deploy`); skipped othe
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -68,8 +69,9 @@ def kill_group(pid, sig):
 
 
 class Hub:
-    def __init__(self, state, port, token, process, log):
+    def __init__(self, state, port, token, process, log, passwords):
         self.state, self.port, self.token, self.process, self.log = state, port, token, process, log
+        self.passwords = passwords
         self.url = f"http://127.0.0.1:{port}"
         self.admin = requests.Session()
         self.admin.headers["Authorization"] = f"token {token}"
@@ -118,7 +120,7 @@ def hub(tmp_path_factory):
     with open(log, "wb") as out:
         process = subprocess.Popen(trial.command(), env=env, cwd=state, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
-    h = Hub(state, port, token, process, log)
+    h = Hub(state, port, token, process, log, passwords)
     try:
         def up():
             if process.poll() is not None:
@@ -253,14 +255,36 @@ def test_course_round_trip_on_the_hub(hub):
           f"notas {good.score:g}/{good.max_score:g} y {bad.score:g}/{bad.max_score:g}")
 
 
+def browser_login(hub, user, password):
+    """A requests session logged in through the hub's login form, like a browser (cookies, _xsrf)."""
+    s = requests.Session()
+    page = s.get(f"{hub.url}/hub/login", timeout=30)
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text)
+    form = {"username": user, "password": password, **({"_xsrf": xsrf.group(1)} if xsrf else {})}
+    r = s.post(f"{hub.url}/hub/login", data=form, allow_redirects=False, timeout=30)
+    return s, r
+
+
 def test_formgrader_opens_as_a_top_level_page_and_keeps_the_csp(hub):
-    """JupyterHub >= 4.1 forbids framing single-user pages (nbgrader #1870): the formgrader works as its own tab."""
-    if not hub.api("GET", f"/users/{trial.INSTRUCTOR}")["servers"]:
-        hub.start_server(trial.INSTRUCTOR)
-    hub.wait_ready(trial.INSTRUCTOR)
-    http = hub.session_for(trial.INSTRUCTOR)
-    r = http.get(f"{hub.url}/user/{trial.INSTRUCTOR}/formgrader", timeout=60)
-    assert r.status_code == 200 and "formgrader" in r.text.lower(), r.text[:500]
+    """JupyterHub >= 4.1 forbids framing single-user pages (nbgrader #1870): the formgrader works as its own tab,
+    at the documented address, for the instructor only; the CSP header stays as JupyterHub sets it."""
+    for user in [trial.INSTRUCTOR, STUDENTS[0]]:
+        if not hub.api("GET", f"/users/{user}")["servers"]:
+            hub.start_server(user)
+        hub.wait_ready(user)
+
+    _, r = browser_login(hub, trial.INSTRUCTOR, "contraseña-equivocada")
+    assert r.status_code == 403 or "/hub/login" in r.headers.get("Location", "/hub/login"), r.status_code
+    teacher, r = browser_login(hub, trial.INSTRUCTOR, hub.passwords[trial.INSTRUCTOR])
+    assert r.status_code == 302, r.text[:500]
+    r = teacher.get(f"{hub.url}/hub/user-redirect/formgrader", timeout=60)
+    assert r.status_code == 200 and f"/user/{trial.INSTRUCTOR}/formgrader" in r.url, (r.status_code, r.url)
+    assert "formgrader" in r.text.lower(), r.text[:500]
     assert "frame-ancestors 'none'" in r.headers.get("Content-Security-Policy", ""), r.headers
-    r = http.get(f"{hub.url}/user/{trial.INSTRUCTOR}/formgrader/api/assignments", timeout=60)
+    r = teacher.get(f"{hub.url}/user/{trial.INSTRUCTOR}/formgrader/api/assignments", timeout=60)
     assert r.status_code == 200 and isinstance(r.json(), list), r.text[:500]
+
+    student, r = browser_login(hub, STUDENTS[0], hub.passwords[STUDENTS[0]])
+    assert r.status_code == 302, r.text[:500]
+    assert student.get(f"{hub.url}/hub/user-redirect/formgrader", timeout=60).status_code == 404
+    assert student.get(f"{hub.url}/user/{trial.INSTRUCTOR}/formgrader", timeout=60).status_code == 403
