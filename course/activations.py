@@ -160,23 +160,15 @@ NAMES = tuple(ACTIVATIONS)
 
 
 def _pyplot():
-    """`matplotlib.pyplot`, importado al dibujar la primera figura (corregir no necesita Matplotlib).
-
-    `plots.figure` crea las figuras dentro de `plt.rc_context`. Si el backend de Jupyter (inline) se
-    activa por primera vez ahí dentro, al salir del contexto se pierde el modo interactivo y las
-    figuras siguientes ya no se muestran solas; por eso la primera figura se crea aquí, fuera.
-    """
+    """`matplotlib.pyplot`, importado solo al dibujar (corregir no necesita Matplotlib)."""
     import matplotlib.pyplot as plt
 
-    if not getattr(_pyplot, "ready", False):
-        plt.close(plt.figure())
-        _pyplot.ready = True
     return plt
 
 
 def _figure(**kwargs):
-    """`(fig, ax)` con el estilo del curso (`plots.figure`)."""
-    _pyplot()
+    """`(fig, ax)` con el estilo del curso; Matplotlib se importa al dibujar la primera figura
+    (corregir no necesita Matplotlib)."""
     from course import plots
 
     return plots.figure(**kwargs)

@@ -170,9 +170,10 @@ def check_unchanged(before, after, name="la entrada"):
 
 
 def call_quietly(function, *args, name=None, **kwargs):
-    """Llama a `function` y falla si emite avisos de NumPy (desbordamiento, división por cero...)."""
+    """Llama a `function` y falla si desborda (`exp(1000)`), divide por cero, produce NaN o emite
+    cualquier aviso. El subdesbordamiento (`exp(-1000)` → 0) es inofensivo y se acepta."""
     label = name or getattr(function, "__name__", "la función")
-    with warnings.catch_warnings(), np.errstate(all="raise"):
+    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
         warnings.simplefilter("error")
         try:
             return function(*args, **kwargs)
@@ -190,19 +191,3 @@ def relative_error(a, b):
 def passed(message="¡Bien! Todas las comprobaciones de esta celda pasaron."):
     """Mensaje final de una celda de test que pasó."""
     print(message)
-
-
-# --- Añadido para el cuaderno 03 (activaciones): estabilidad sin contar el subdesbordamiento ---
-def call_stably(function, *args, name=None, **kwargs):
-    """Como `call_quietly`, pero acepta el subdesbordamiento (`exp(-1000)` → 0), que es inofensivo.
-
-    Falla en español si `function` desborda (`exp(1000)`), divide por cero, produce valores
-    inválidos (NaN) o emite cualquier aviso. Sirve para comprobar fórmulas estables.
-    """
-    label = name or getattr(function, "__name__", "la función")
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
-        try:
-            return function(*args, **kwargs)
-        except (FloatingPointError, RuntimeWarning) as exc:
-            fail(f"{label} produjo un aviso numérico ({exc}); usa una fórmula estable.")

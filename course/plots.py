@@ -16,10 +16,14 @@ STYLE = {
 
 
 def figure(ncols=1, nrows=1, width=4.5, height=4.0, **kwargs):
-    """Crea una figura con el estilo del curso; devuelve `(fig, axes)`."""
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), **kwargs)
-    return fig, axes
+    """Crea una figura con el estilo del curso; devuelve `(fig, axes)`.
+
+    El estilo se aplica de forma global (no con `plt.rc_context`): si la primera figura de la sesión se
+    creara dentro de un contexto, el backend inline de Jupyter se activaría ahí y al salir se perdería
+    la visualización automática de las figuras siguientes.
+    """
+    apply_style()
+    return plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), **kwargs)
 
 
 def apply_style():

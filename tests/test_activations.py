@@ -1,5 +1,4 @@
-"""Fast tests of course/activations.py (notebook 03's reference activations, plots and widget logic)
-and of the `checks.call_stably` helper it added."""
+"""Fast tests of course/activations.py (notebook 03's reference activations, plots and widget logic)."""
 
 import math
 import time
@@ -13,7 +12,6 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course import activations as act  # noqa: E402
-from course import checks  # noqa: E402
 
 Z = np.random.default_rng(0).uniform(-5, 5, size=400)
 Z = Z[np.abs(Z) > 1e-3]  # away from the kinks at 0
@@ -112,14 +110,6 @@ def test_depth_and_gallery_figures():
     fig = act.plot_gallery()
     assert len([ax for ax in fig.axes if ax.get_visible()]) == len(act.NAMES)
     plt.close("all")
-
-
-def test_call_stably_allows_underflow_but_not_overflow():
-    assert checks.call_stably(np.exp, np.array([-1000.0])) == 0.0
-    with pytest.raises(checks.CheckError, match="aviso numérico"):
-        checks.call_stably(np.exp, np.array([1000.0]))
-    with pytest.raises(checks.CheckError):
-        checks.call_stably(lambda v: v / v, np.zeros(1))
 
 
 def test_importing_the_module_does_not_load_matplotlib():

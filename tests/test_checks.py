@@ -78,3 +78,11 @@ def test_check_true_and_structures():
     with pytest.raises(checks.CheckError, match="float64"):
         checks.check_dtype_kind(np.array([1.0]), "iu")
     assert checks.relative_error([0.0], [0.0]) == 0.0
+
+
+def test_call_quietly_allows_underflow_but_not_overflow():
+    assert checks.call_quietly(np.exp, np.array([-1000.0])) == 0.0
+    with pytest.raises(checks.CheckError, match="aviso numérico"):
+        checks.call_quietly(np.exp, np.array([1000.0]))
+    with pytest.raises(checks.CheckError):
+        checks.call_quietly(lambda v: v / v, np.zeros(1))
