@@ -17,6 +17,7 @@ Throwaway passwords are generated on every start and printed with the user names
 import argparse
 import json
 import os
+import pwd
 import secrets
 import shutil
 import sys
@@ -128,7 +129,7 @@ def main(argv=None):
     passwords = prepare(args.state, args.students)
     users = "\n".join(f"    {u:<12} {p}{'   (instructor, admin)' if u == INSTRUCTOR else ''}"
                       for u, p in passwords.items())
-    print(BANNER.format(port=args.port, unix=os.environ.get("USER", os.getuid()),
+    print(BANNER.format(port=args.port, unix=pwd.getpwuid(os.getuid()).pw_name,
                         exchange=Path(args.state).resolve() / "exchange", users=users), flush=True)
     os.execve(command()[0], command(), hub_environment(args.state, args.port, args.students, passwords))
 
