@@ -175,6 +175,7 @@ def test_every_case_has_its_score_and_status(graded):
     wrong = []
     for student, (_, score, status) in graded["table"].items():
         r = graded["done"][student]
+        print(f"{student:<22} {r.score:g}/{r.max_score:g} {r.status:<13} {r.seconds:5.1f} s  {'; '.join(r.reasons)}")
         if (score is not None and r.score != score) or (score is not None and r.status != status):
             wrong.append(f"{student}: {r.score:g} {r.status} (expected {score} {status}) {r.reasons}")
     assert not wrong, "\n".join(wrong)
