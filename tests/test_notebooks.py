@@ -76,3 +76,17 @@ def test_tests_use_spanish_checks_not_bare_asserts(assignment):
     for cell in graded:
         assert not re.search(r"^\s*assert\b", cell.source, re.M), f"bare assert in {cell.metadata['nbgrader']['grade_id']}"
         assert "checks." in cell.source, f"{cell.metadata['nbgrader']['grade_id']} does not use course.checks"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_hidden_test_cells_never_claim_success(assignment):
+    """In the student version a hidden-test cell has lost its checks: it must not print «¡Bien!» anyway."""
+    import nbformat
+
+    source = nbformat.read(notebook_path(assignment), as_version=4)
+    release_nb = nbformat.read(notebook_path(assignment, "release"), as_version=4)
+    hidden = {c.metadata["nbgrader"]["grade_id"] for c in source.cells if "BEGIN HIDDEN TESTS" in c.source}
+    for cell in release_nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in hidden:
+            code = [line.strip() for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#")]
+            assert code != ["checks.passed()"], f"{cell.metadata['nbgrader']['grade_id']} prints success with no check"
