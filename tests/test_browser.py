@@ -108,7 +108,7 @@ def open_notebook(page, base, path):
     page.wait_for_selector("text=Kernel status: Idle", state="attached", timeout=90_000)
 
 
-def run_cells_one_by_one(page, stop_at=None, seconds_per_cell=30):
+def run_cells_one_by_one(page, stop_at=None, seconds_per_cell=120):
     """Shift+Enter through the notebook, waiting for each code cell to finish before the next, so an error in
     one cell (a stub's NotImplementedError) does not abort the rest, as it would with Run All.
     Stops after the first cell whose text contains `stop_at`."""
@@ -165,6 +165,21 @@ def test_release_notebook_01_runs_and_its_widget_redraws(lab, browser_page):
         time.sleep(0.2)
     widget.screenshot(path=str(ARTIFACTS / "widget_01.png"))
     assert widget_image(page) != before, "moving the w1 slider did not redraw the figure"
+
+
+def test_source_notebook_07_shows_the_image_browser(lab, browser_page):
+    """Not grading: TensorFlow loads the real data, one epoch trains, and the image browser renders."""
+    page = browser_page
+    open_notebook(page, lab, "source/07_keras/07_keras.ipynb")
+    cell = run_cells_one_by_one(page, stop_at="fashion.draw_browser", seconds_per_cell=300)
+    assert cell is not None, "no cell builds the image browser (fashion.draw_browser)"
+    assert error_texts(page) == []
+    cell.locator(".widget-slider").first.wait_for(timeout=60_000)
+    image = cell.locator(".jp-OutputArea-output img").first
+    image.wait_for(timeout=60_000)
+    cell.scroll_into_view_if_needed()
+    cell.screenshot(path=str(ARTIFACTS / "image_browser_07.png"))
+    assert (image.get_attribute("src") or "").startswith("data:image/png")
 
 
 def test_formgrader_lists_the_assignments(lab, browser_page):
