@@ -9,7 +9,6 @@ usan (cada test lleva su propia referencia escrita aparte).
 """
 
 import math
-import time
 
 import numpy as np
 
@@ -306,17 +305,3 @@ def show_depth(depth=10):
     """Lógica del widget de profundidad: dibuja y muestra la figura (no devuelve nada)."""
     plot_depth(depth)
     _pyplot().show()
-
-
-def update_time(function, *args, repeats=3):
-    """Mejor tiempo (segundos) de `repeats` llamadas a `function(*args)`, cerrando las figuras."""
-    plt = _pyplot()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fig = function(*args)
-        if fig is not None:
-            fig.canvas.draw()
-        best = min(best, time.perf_counter() - start)
-        plt.close("all")
-    return best

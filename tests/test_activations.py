@@ -1,7 +1,6 @@
 """Fast tests of course/activations.py (notebook 03's reference activations, plots and widget logic)."""
 
 import math
-import time
 
 import matplotlib
 
@@ -100,13 +99,15 @@ def test_depth_gradients_shrink_for_sigmoid_not_relu():
 
 
 @pytest.mark.parametrize("name", act.NAMES)
-def test_widget_plots_draw_quickly(name):
-    seconds = act.update_time(act.plot_activation, name, 0.1, 2.0)
-    assert seconds < 3.0  # ≈ 0.1 s on an idle machine; generous because CI boxes are shared
+def test_widget_plots_draw(name):
+    fig = act.plot_activation(name, 0.1, 2.0)
+    fig.canvas.draw()
+    assert fig.axes and fig.axes[0].lines
+    plt.close("all")
 
 
 def test_depth_and_gallery_figures():
-    assert act.update_time(act.plot_depth, 30) < 3.0
+    act.plot_depth(30).canvas.draw()
     fig = act.plot_gallery()
     assert len([ax for ax in fig.axes if ax.get_visible()]) == len(act.NAMES)
     plt.close("all")

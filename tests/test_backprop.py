@@ -1,6 +1,5 @@
 """Fast tests of course/backprop.py (the computation-graph widget) and of notebook 04's reference code."""
 
-import time
 from pathlib import Path
 
 import matplotlib
@@ -86,21 +85,15 @@ def test_step_is_clamped():
     assert backprop.reveal(1, 2, 99)["current"] == "b"
 
 
-def test_figure_and_png_render_quickly():
+def test_figure_and_png_render():
     fig, state = backprop.figure_step(1.0, 2.0, 8)
     assert state["current"] == "ab"
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "∂F/∂ab = 7" in texts and "ab = 2" in texts
     plt.close(fig)
     backprop.render_png(1.0, 2.0, 0)  # warm-up
-    durations = []
     for step in range(backprop.N_STEPS):
-        start = time.process_time()  # CPU time: the shared test machine's load does not count
-        png = backprop.render_png(0.5, -1.2, step)
-        durations.append(time.process_time() - start)
-        assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    # ≈ 70 ms measured; the widget's budget is 150 ms per update
-    assert float(np.median(durations)) < 0.15, durations
+        assert backprop.render_png(0.5, -1.2, step)[:8] == b"\x89PNG\r\n\x1a\n"
     assert plt.get_fignums() == []
 
 

@@ -1,6 +1,5 @@
 """Fast tests of course/xor.py: the seed's weights, the slider layout, the data behind the figures."""
 
-import time
 
 import matplotlib
 
@@ -69,17 +68,14 @@ def test_no_single_line_separates_xor():
         assert xor.line_errors((w1, w2), b) >= 1
 
 
-def test_draw_spaces_has_two_panels_and_is_fast_enough():
+def test_draw_spaces_has_two_panels():
     w = xor.seed_weights()
     xor.draw_spaces(w["W1"], w["b1"])  # warm-up (fonts, caches)
     plt.close("all")
-    start = time.process_time()  # CPU time: robust to other people's load
     fig = xor.draw_spaces(w["W1"], w["b1"])
-    elapsed = time.process_time() - start
     assert len(fig.axes) == 2
     assert [ax.get_xlabel() for ax in fig.axes] == ["x₁", "h₁"]
     assert "0.0376, 0.9740, 0.9740, 0.0376" in fig._suptitle.get_text()
-    assert elapsed < 0.5  # about 0.05 s of CPU; drawing only (rendering is the front end's part)
 
 
 def test_degenerate_weights_still_draw():
