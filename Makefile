@@ -21,8 +21,12 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/python -m autograder demo
 
+# JupyterLab on the course root (nbgrader's formgrader for the instructor under Nbgrader → Formgrader or
+# /formgrader), opened on release/ (the student view). The exchange folder must exist for nbgrader's lists.
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=. release
+	mkdir -p "$${NBGRADER_EXCHANGE:-$$HOME/.nbgrader-exchange}"
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/release \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 release: install
 	$(BIN)/python -m autograder release
@@ -42,7 +46,7 @@ mutants: install
 	$(BIN)/python -m autograder check --mutants
 
 bench: install
-	$(BIN)/python -m autograder.bench
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf submitted autograded feedback gradebook.db grades.csv reports .pytest_cache

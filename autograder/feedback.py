@@ -5,6 +5,7 @@ show only whether they passed and, when not, the message of the `CheckError` (ne
 traceback lines). Any hidden-test or solution line that reaches an output is blanked out."""
 
 import html
+import shutil
 import re
 from pathlib import Path
 
@@ -117,8 +118,14 @@ def render(result, notebook, assignment):
             f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>")
 
 
+#: Copied next to each page: `nbgrader release_feedback` needs them (the secret names the page in the exchange,
+#: so each student can fetch only their own feedback).
+SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
 def write(root, results):
-    """Write `feedback/<student>/<assignment>/<assignment>.html` for each `Result`; return the paths."""
+    """Write `feedback/<student>/<assignment>/<assignment>.html` for each `Result`, with the submission's
+    timestamp and secret beside it (ready for `nbgrader release_feedback`); return the paths."""
     paths = []
     for result in results:
         folder = Path(root) / "autograded" / result.student / result.assignment
@@ -127,5 +134,9 @@ def write(root, results):
         target = Path(root) / "feedback" / result.student / result.assignment / f"{result.assignment}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render(result, notebook, result.assignment), encoding="utf-8")
+        submitted = Path(root) / "submitted" / result.student / result.assignment
+        for name in SUBMISSION_FILES:
+            if (submitted / name).is_file():
+                shutil.copyfile(submitted / name, target.parent / name)
         paths.append(target)
     return paths

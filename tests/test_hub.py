@@ -233,7 +233,7 @@ def test_course_round_trip_on_the_hub(hub):
     assert bad.grades[f"test_{WRONG_GID}"][0] < bad.grades[f"test_{WRONG_GID}"][1], bad.to_json()
 
     stage("collect+grade")
-    instructor(hub, sys.executable, str(ROOT / "deploy" / "instructor.py"), "release-feedback", ASSIGNMENT)
+    instructor(hub, str(BIN / "nbgrader"), "release_feedback", ASSIGNMENT)
 
     pages = {}
     for s in STUDENTS:

@@ -1,0 +1,74 @@
+"""P2 — grading throughput: `python -m autograder grade` (parallel, isolated) vs plain serial `nbgrader autograde`.
+
+The same synthetic submissions (reference, blank release, first wrong version of each assignment) are graded by
+both, in one run on this machine, with 1, 2 and all cores for ours. Target: ≥ 1.8× on 2 cores.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder import COURSE_ROOT, mutants, pipeline
+from autograder.assignments import assignment_names, notebook_path
+from autograder.scoring import prepare_course, submit
+
+
+def synthetic(assignment, copies):
+    """`copies` × (reference, blank, first wrong version) submissions of one assignment."""
+    wrong, _ = mutants.load(assignment)
+    first = {gid: next(iter(v.values())) for gid, v in list(wrong.items())[:1]}
+    kinds = {"ref": mutants.submission(assignment), "blank": notebook_path(assignment, "release"),
+             "wrong": mutants.submission(assignment, first)}
+    return {f"{kind}{i}": nb for i in range(copies) for kind, nb in kinds.items()}
+
+
+def course_with(submissions, root):
+    """A course root holding every assignment and the submissions `{assignment: {student: notebook}}`."""
+    for assignment, students in submissions.items():
+        prepare_course(assignment, root)
+        for student, notebook in students.items():
+            submit(root, assignment, student, notebook)
+    return root
+
+
+def plain_serial(submissions):
+    """Seconds for plain `nbgrader autograde <assignment> --force` (serial, one command per assignment)."""
+    with tempfile.TemporaryDirectory(prefix="bench-plain-") as root:
+        course_with(submissions, root)
+        shutil.copyfile(COURSE_ROOT / "nbgrader_config.py", Path(root) / "nbgrader_config.py")
+        env = dict(os.environ, NBGRADER_COURSE_ROOT=root)
+        nbgrader = Path(sys.executable).parent / "nbgrader"
+        start = time.perf_counter()
+        for assignment in submissions:
+            subprocess.run([str(nbgrader), "autograde", assignment, "--force"], cwd=root, env=env,
+                           capture_output=True, check=False)
+        return time.perf_counter() - start
+
+
+def ours(submissions, workers):
+    with tempfile.TemporaryDirectory(prefix="bench-ours-") as root:
+        course_with(submissions, root)
+        start = time.perf_counter()
+        pipeline.grade(root, list(submissions), force=True, workers=workers, progress=None)
+        return time.perf_counter() - start
+
+
+def measure(quick=False):
+    assignments = assignment_names()[:1] if quick else assignment_names()
+    submissions = {a: synthetic(a, 1 if quick else 2) for a in assignments}
+    n = sum(len(s) for s in submissions.values())
+    plain = plain_serial(submissions)
+    rows = [{"corrector": "nbgrader autograde en serie", "procesos": 1, "entregas": n, "segundos": round(plain, 1),
+             "entregas/min": round(n / plain * 60, 1), "aceleración": 1.0}]
+    for workers in sorted({1, 2, os.cpu_count() or 1}):
+        seconds = ours(submissions, workers)
+        rows.append({"corrector": "python -m autograder grade", "procesos": workers, "entregas": n,
+                     "segundos": round(seconds, 1), "entregas/min": round(n / seconds * 60, 1),
+                     "aceleración": round(plain / seconds, 2)})
+    notes = [f"{len(assignments)} tareas × {n // len(assignments)} entregas (referencia, en blanco, con errores)",
+             "objetivo: aceleración ≥ 1.8 con 2 procesos en 2 núcleos"]
+    return rows, notes

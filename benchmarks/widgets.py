@@ -1,0 +1,76 @@
+"""P5 — time of each widget's update: the function a control calls, up to the PNG the browser receives.
+
+Median and maximum over 20 updates with changing values (Agg backend, the figure saved as PNG as the widget
+does). Target: < 150 ms. The regularisation widget retrains on a button press, so it is reported apart.
+"""
+
+import io
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from course import activations, backprop, fashion, perceptron, regularization, sgd, xor  # noqa: E402
+
+UPDATES = 20
+
+
+def png(fig):
+    """Render `fig` to PNG bytes and close it (what the notebooks' widgets send)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def widget_updates():
+    """`{name: update(i)}`: one update of each widget for the i-th control value."""
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (200, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, 200)
+    probs = rng.dirichlet(np.ones(10), 200)
+    explorer = sgd.Explorer()
+    split = regularization.overfitting_data()
+    seeds = xor.seed_slider_values()
+    optimizers = list(sgd.OPTIMIZERS)
+    return {
+        "01 perceptrón (w1)": lambda i: png(perceptron.draw_view(perceptron.gate_view("AND", -2 + 0.2 * i, -0.5, 0.1))),
+        "02 XOR (capa oculta)": lambda i: png(xor.draw_spaces(*xor.hidden_layer(*(v + 0.1 * i for v in seeds.values())))),
+        "03 activación (α, β)": lambda i: png(activations.plot_activation(
+            activations.NAMES[i % len(activations.NAMES)], 0.01 * (i + 1), 0.5 + 0.1 * i)),
+        "03 profundidad": lambda i: png(activations.plot_depth(1 + i)),
+        "04 grafo paso a paso": lambda i: backprop.render_png(1.0 + 0.1 * i, 2.0, i % 11),
+        "05 explorador SGD": lambda i: (explorer.update(10 ** (-3 + 0.1 * i), 10, optimizers[i % len(optimizers)]),
+                                        png_keep(explorer.fig)),
+        "06 regularización (botón, reentrena)": lambda i: png(regularization.widget_update(
+            10 ** (-5 + 0.2 * i), 0.05 * (i % 10), i % 3 * 10, split=split)[0]),
+        "07 navegador de imágenes": lambda i: png(fashion.draw_browser(images, labels, probs, i,
+                                                                      ("todas", "solo errores")[i % 2])[0]),
+    }
+
+
+def png_keep(fig):
+    """Render a long-lived figure to PNG without closing it (the SGD explorer reuses its figure)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def measure(quick=False):
+    updates = 3 if quick else UPDATES
+    rows = []
+    for name, update in widget_updates().items():
+        update(0)  # first call pays imports and caches
+        times = []
+        for i in range(1, updates + 1):
+            start = time.perf_counter()
+            update(i)
+            times.append(1000 * (time.perf_counter() - start))
+        rows.append({"widget": name, "mediana (ms)": round(statistics.median(times)),
+                     "máximo (ms)": round(max(times)),
+                     "< 150 ms": "sí" if statistics.median(times) < 150 else "NO"})
+    return rows, [f"{updates} actualizaciones por widget, backend Agg, PNG a 100 ppp"]
