@@ -7,17 +7,13 @@ course's reference is checked by an engine nobody here wrote. Runs in CI (`make 
 grading time: notebooks 01–06 do not import TensorFlow.
 """
 
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pytest
+from test_backprop import notebook_reference  # the same extraction of the notebook's solution cells
 
 from course import mlp
 
 pytestmark = pytest.mark.slow
-
-NOTEBOOK = Path(__file__).resolve().parent.parent / "source" / "04_backprop" / "04_backprop.ipynb"
 
 # (layer sizes, hidden activation, batch size): 0 to 3 hidden layers, non-square, batch 1 and > 1
 CONFIGS = [
@@ -41,16 +37,7 @@ def tf():
 @pytest.fixture(scope="module")
 def notebook_mlp():
     """The notebook's reference mlp_forward/mlp_backward, with the helper cell they need (phi, dphi)."""
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    namespace = {"np": np, "sigmoid": mlp.sigmoid, "relu": mlp.relu}
-    helper = next(c for c in nb.cells if c.cell_type == "code" and "def dphi(" in c.source)
-    exec(helper.source, namespace)
-    solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-                 if c.metadata.get("nbgrader", {}).get("solution")}
-    for gid in ("mlp_forward", "mlp_backward"):
-        body = "\n".join(line for line in solutions[gid].splitlines()
-                         if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
-        exec(body, namespace)
+    namespace = notebook_reference("mlp_forward", "mlp_backward")
     return namespace["mlp_forward"], namespace["mlp_backward"]
 
 
