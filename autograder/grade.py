@@ -7,6 +7,7 @@ socket path; the parent enforces the wall-clock limit (killing every process of 
 the scores back and decides the status. Nothing the student code writes is trusted.
 """
 
+import gc
 import hashlib
 import json
 import os
@@ -129,6 +130,10 @@ def _copy_files(job, course, work):
 
 def _child(job, sub, course, slot, limits, isolated, batch, hide):
     """In the forked process: autograde one submission in its private course, write result.json."""
+    # No garbage collection in the child: a parent that imported TensorFlow (a test run, a benchmark) leaves
+    # objects whose finalisers crash without TensorFlow's threads, which fork does not copy. The child is
+    # short-lived and ends with os._exit.
+    gc.disable()
     status = 1
     try:
         os.setsid()
