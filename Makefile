@@ -37,7 +37,7 @@ hub: install
 	$(BIN)/python deploy/trial.py --port 8000
 
 test: install
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra --durations=15
 
 test-quick: install
 	$(BIN)/python -m pytest -ra -m "not slow"

@@ -102,9 +102,15 @@ def browser_page(tmp_path_factory):
             context.close()
 
 
+def notebook(page):
+    """The notebook panel on screen (another one may stay in the DOM, hidden behind its tab)."""
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+
+
 def open_notebook(page, base, path):
-    page.goto(f"{base}/lab/tree/{path}?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    """Open `path` alone (`reset`: no notebook restored from an earlier test) and wait for its kernel."""
+    page.goto(f"{base}/lab/tree/{path}?reset&token={TOKEN}")
+    notebook(page).locator(".jp-Cell").first.wait_for(timeout=90_000)
     page.wait_for_selector("text=Kernel status: Idle", state="attached", timeout=90_000)
 
 
@@ -112,7 +118,7 @@ def run_cells_one_by_one(page, stop_at=None, seconds_per_cell=120):
     """Shift+Enter through the notebook, waiting for each code cell to finish before the next, so an error in
     one cell (a stub's NotImplementedError) does not abort the rest, as it would with Run All.
     Stops after the first cell whose text contains `stop_at`."""
-    cells = page.locator(".jp-Notebook .jp-Cell")
+    cells = notebook(page).locator(".jp-Cell")
     cells.first.click()
     page.keyboard.press("Escape")
     for i in range(cells.count()):
@@ -132,7 +138,8 @@ def run_cells_one_by_one(page, stop_at=None, seconds_per_cell=120):
 
 
 def error_texts(page):
-    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+    """Texts of the tracebacks and stderr outputs shown in the notebook on screen."""
+    return notebook(page).locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
 
 
 def widget_image(page):
