@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up logs (P3, P4), as in `make bench`
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 FIGURES = {
     "P1": ("benchmarks.notebooks", "Ejecución de los cuadernos"),
     "P2": ("benchmarks.grading", "Rendimiento de la corrección"),
@@ -43,8 +45,9 @@ def markdown(report):
     lines = [f"# Benchmarks ({'quick' if report['quick'] else 'full'})", "",
              f"{info['date']} · {info['cores']} cores · Python {info['python']} · "
              + ", ".join(f"{k} {v}" for k, v in info["versions"].items()), ""]
-    for key, figure in report["figures"].items():
-        lines += [f"## {key} — {figure['title']}", ""]
+    for key, figure in sorted(report["figures"].items()):
+        when = f" ({figure['date']})" if figure.get("date") else ""
+        lines += [f"## {key} — {figure['title']}{when}", ""]
         rows = figure["rows"]
         if rows:
             columns = list(rows[0])
@@ -61,22 +64,24 @@ def main(argv=None):
     parser.add_argument("--out", default=str(RESULTS), help="folder for latest.json and latest.md")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise from nbgrader's gradebook
-    report = {"quick": args.quick, "machine": machine(), "figures": {}}
+    out = Path(args.out)
+    name = "quick" if args.quick else "latest"
+    previous = out / f"{name}.json"
+    figures = json.loads(previous.read_text(encoding="utf-8"))["figures"] if args.only and previous.exists() else {}
+    report = {"quick": args.quick, "machine": machine(), "figures": figures}  # --only keeps the other figures
     for key in args.only or sorted(FIGURES):
         module_name, title = FIGURES[key]
         module = __import__(module_name, fromlist=["measure"])
         print(f"== {key} — {title}", flush=True)
         start = time.perf_counter()
         rows, notes = module.measure(quick=args.quick)
-        report["figures"][key] = {"title": title, "rows": rows, "notes": notes,
+        report["figures"][key] = {"title": title, "rows": rows, "notes": notes, "date": report["machine"]["date"],
                                   "seconds": round(time.perf_counter() - start, 1)}
         for row in rows:
             print("   " + "  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
         for note in notes:
             print("   * " + note, flush=True)
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    name = "quick" if args.quick else "latest"
     (out / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     (out / f"{name}.md").write_text(markdown(report), encoding="utf-8")
     print(f"Escrito {out / (name + '.md')}")
