@@ -12,18 +12,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import COURSE_ROOT, mutants, pipeline
-from autograder.assignments import assignment_names, notebook_path
+from autograder import COURSE_ROOT, pipeline
+from autograder.assignments import assignment_names
+from autograder.demo import example_submissions
 from autograder.scoring import prepare_course, submit
 
 
 def synthetic(assignment, copies):
-    """`copies` × (reference, blank, first wrong version) submissions of one assignment."""
-    wrong, _ = mutants.load(assignment)
-    first = {gid: next(iter(v.values())) for gid, v in list(wrong.items())[:1]}
-    kinds = {"ref": mutants.submission(assignment), "blank": notebook_path(assignment, "release"),
-             "wrong": mutants.submission(assignment, first)}
-    return {f"{kind}{i}": nb for i in range(copies) for kind, nb in kinds.items()}
+    """`copies` × the demo's example students (reference, blank release, common mistakes) of one assignment."""
+    return {f"{student}{i}": nb for i in range(copies) for student, nb in example_submissions(assignment).items()}
 
 
 def course_with(submissions, root):

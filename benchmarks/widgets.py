@@ -19,11 +19,12 @@ from course import activations, backprop, fashion, perceptron, regularization, s
 UPDATES = 20
 
 
-def png(fig):
-    """Render `fig` to PNG bytes and close it (what the notebooks' widgets send)."""
+def png(fig, close=True):
+    """Render `fig` to PNG bytes (what the notebooks' widgets send); close it unless it is reused."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
+    if close:
+        plt.close(fig)
     return buffer.getvalue()
 
 
@@ -45,19 +46,12 @@ def widget_updates():
         "03 profundidad": lambda i: png(activations.plot_depth(1 + i)),
         "04 grafo paso a paso": lambda i: backprop.render_png(1.0 + 0.1 * i, 2.0, i % 11),
         "05 explorador SGD": lambda i: (explorer.update(10 ** (-3 + 0.1 * i), 10, optimizers[i % len(optimizers)]),
-                                        png_keep(explorer.fig)),
+                                        png(explorer.fig, close=False)),
         "06 regularización (botón, reentrena)": lambda i: png(regularization.widget_update(
             10 ** (-5 + 0.2 * i), 0.05 * (i % 10), i % 3 * 10, split=split)[0]),
         "07 navegador de imágenes": lambda i: png(fashion.draw_browser(images, labels, probs, i,
                                                                       ("todas", "solo errores")[i % 2])[0]),
     }
-
-
-def png_keep(fig):
-    """Render a long-lived figure to PNG without closing it (the SGD explorer reuses its figure)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 def measure(quick=False):
