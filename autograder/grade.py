@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -40,6 +40,7 @@ class Limits:
     processes: int = 256
     file_size: int = 100 * 2**20
     output_chars: int = 20_000
+    threads: int = 0  # BLAS / TensorFlow threads per kernel; 0: the machine's cores ÷ workers
 
 
 @dataclass
@@ -143,7 +144,8 @@ def _child(job, sub, course, slot, limits, isolated, batch, hide):
         _copy_files(job, course, sub / "kernel" / "work")
         os.environ.clear()
         os.environ.update(sandbox.kernel_env(batch, sub / "kernel", sub / "stage", slot, {
-            "memory": limits.memory, "processes": limits.processes, "file_size": limits.file_size}, isolated, hide))
+            "memory": limits.memory, "processes": limits.processes, "file_size": limits.file_size,
+            "threads": limits.threads}, isolated, hide))
         result = api(course, **{
             "Execute.timeout": limits.cell_timeout, "Execute.kernel_name": sandbox.KERNEL_NAME,
             "KernelManager.transport": "ipc", "KernelManager.ip": str(sub / "kernel" / "ipc" / "kernel"),
@@ -221,6 +223,8 @@ def run_batch(jobs, limits=None, workers=None, on_done=None, progress=sys.stderr
     code must not see (the instructor's course root)."""
     limits = limits or Limits()
     workers = max(1, workers or os.cpu_count() or 1)
+    # More compute threads than cores make parallel kernels wait for each other (BLAS threads spin).
+    limits = replace(limits, threads=limits.threads or max(1, (os.cpu_count() or 1) // workers))
     isolated = sandbox.warn_if_unisolated(progress or sys.stderr)
     jobs = list(jobs)
     results = {}

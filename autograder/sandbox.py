@@ -173,6 +173,9 @@ def kernel_env(batch, kernel_dir, stage, slot, limits, isolated, hide=()):
         "KERAS_HOME": str(work / ".keras"), "MPLBACKEND": "Agg", "JUPYTER_PATH": str(Path(batch) / "jupyter"),
         "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONDONTWRITEBYTECODE": "1",
     })
+    if limits.get("threads"):
+        env.update(dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                  "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"), str(limits["threads"])))
     return env
 
 

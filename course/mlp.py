@@ -26,7 +26,7 @@ ACTIVATIONS = {
     # nombre: (φ(z), φ'(z) expresada con z y a = φ(z))
     "sigmoid": (sigmoid, lambda z, a: a * (1 - a)),
     "tanh": (np.tanh, lambda z, a: 1 - a * a),
-    "relu": (relu, lambda z, a: (z > 0).astype(z.dtype)),
+    "relu": (relu, lambda z, a: z > 0),  # booleano: al multiplicar por dA queda en el tipo de dA
 }
 
 
@@ -53,7 +53,7 @@ def cross_entropy(Y_hat, Y):
         p = Y_hat[np.arange(Y.size), Y.astype(int)]
     else:
         p = (Y_hat * Y).sum(axis=1)
-    return float(-np.mean(np.log(np.clip(p, 1e-12, None))))
+    return float(-np.mean(np.log(np.maximum(p, 1e-12))))
 
 
 def n_layers(params):
@@ -201,15 +201,17 @@ def minibatches(n, batch_size, rng=None):
 
 
 #: Mini-batches up to this size train with a single BLAS thread (see `train`).
-SINGLE_THREAD_BATCH = 256
+SINGLE_THREAD_BATCH = 64
 
 
 def train(params, X, y, epochs=10, batch_size=32, lr=0.1, activation="relu", optimizer="sgd",
           l2=0.0, dropout=0.0, X_val=None, y_val=None, seed=0, progress=None, l1=0.0, patience=None):
     """Entrena con mini-lotes y devuelve `(params, history)`.
 
-    y son etiquetas enteras (m,). `history` tiene listas por época: "loss" (entrenamiento),
-    y con datos de validación "val_loss" y "val_accuracy". `l2` penaliza solo los pesos W (λΣw²)
+    y son etiquetas enteras (m,). `history` tiene listas por época: "loss" (entrenamiento: la media de
+    la entropía cruzada de los mini-lotes de la época, cada uno con los pesos de antes de su paso y con
+    el dropout aplicado, como `fit` de Keras; no cuesta otra pasada por los datos), y con datos de
+    validación "val_loss" y "val_accuracy" (calculadas al final de la época, sin dropout). `l2` penaliza solo los pesos W (λΣw²)
     y `l1` también solo los W (λΣ|w|, subgradiente λ·signo(w)).
     `progress(epoch, history)` se llama al final de cada época (p. ej. una barra de progreso).
     Parada temprana con `patience` (necesita X_val): se para en la época `mejor + patience` si la
@@ -220,16 +222,20 @@ def train(params, X, y, epochs=10, batch_size=32, lr=0.1, activation="relu", opt
         raise ValueError("La parada temprana (patience) necesita datos de validación X_val, y_val.")
     best = None  # (pérdida de validación, época, parámetros) de la mejor época hasta ahora
     rng = np.random.default_rng(seed)
+    y = np.asarray(y).ravel()
     n_classes = params[f"W{n_layers(params)}"].shape[1]
     Y = one_hot(y, n_classes).astype(X.dtype)
+    params = {k: np.array(v) for k, v in params.items()}  # our own copy: plain SGD updates it in place
     state = {}
     history = {"loss": [], "val_loss": [], "val_accuracy": []}
     for epoch in range(epochs):
+        loss_sum = 0.0
         # Small mini-batch products run faster on one BLAS thread (no start-up cost per product, and no
-        # collapse when other programs share the cores); the full-set evaluation below keeps every thread.
+        # collapse when other programs share the cores); the validation below keeps every thread.
         with threadpool_limits(limits=1 if batch_size <= SINGLE_THREAD_BATCH else None, user_api="blas"):
             for idx in minibatches(len(X), batch_size, rng):
-                _, cache = forward(X[idx], params, activation, dropout, rng)
+                probs, cache = forward(X[idx], params, activation, dropout, rng)
+                loss_sum += cross_entropy(probs, y[idx]) * len(idx)
                 grads = backward(Y[idx], params, cache)
                 if l2:
                     for key in params:
@@ -243,9 +249,11 @@ def train(params, X, y, epochs=10, batch_size=32, lr=0.1, activation="relu", opt
                     params, state = adam_step(params, grads, state, lr)
                 elif optimizer == "momentum":
                     params, state = momentum_step(params, grads, state, lr)
-                else:
-                    params = sgd_step(params, grads, lr)
-        history["loss"].append(cross_entropy(forward(X, params, activation)[0], y))
+                else:  # sgd_step without new arrays: θ += (−η)∇θ
+                    for key in params:
+                        grads[key] *= _scalar(-lr, params[key])
+                        params[key] += grads[key]
+        history["loss"].append(loss_sum / len(X))
         if X_val is not None:
             val_probs = forward(X_val, params, activation)[0]
             history["val_loss"].append(cross_entropy(val_probs, y_val))

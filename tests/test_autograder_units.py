@@ -1,6 +1,7 @@
 """Fast tests of the autograder's parts that need no kernel: import, tampering, scan, truncation, feedback."""
 
 import copy
+import os
 import io
 import zipfile
 
@@ -108,3 +109,12 @@ def test_feedback_hides_hidden_tests_and_keeps_the_spanish_message():
     assert "se esperaba [1.0], se obtuvo [2.0]" in page
     assert "BEGIN HIDDEN" not in page and "default_rng(0)" not in page and "Traceback" not in page
     assert "Puntuación:</b> 1 / 2" in page
+
+
+def test_kernels_get_a_share_of_the_cores(tmp_path):
+    from autograder import sandbox
+
+    env = sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", 0, {"threads": 1}, False)
+    assert [env[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")] == ["1"] * 3
+    env = sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", 0, {}, False)
+    assert "TF_NUM_INTRAOP_THREADS" not in env or env["TF_NUM_INTRAOP_THREADS"] == os.environ.get("TF_NUM_INTRAOP_THREADS")

@@ -232,3 +232,19 @@ def test_train_float32_stays_float32_and_learns():
         params, history = mlp.train(params0, X, y, epochs=15, batch_size=16, lr=lr, optimizer=optimizer)
         assert all(v.dtype == np.float32 for v in params.values()), optimizer
         assert history["loss"][-1] < history["loss"][0], optimizer
+
+
+def test_train_matches_one_manual_step_and_leaves_the_caller_params_alone():
+    rng = np.random.default_rng(1)
+    X = rng.random((12, 3))
+    y = rng.integers(0, 3, 12)
+    params0 = mlp.he_init([3, 4, 3], np.random.default_rng(0))
+    before = {k: v.copy() for k, v in params0.items()}
+    params, history = mlp.train(params0, X, y, epochs=1, batch_size=12, lr=0.3, seed=0)
+    probs, cache = mlp.forward(X, before, "relu")
+    expected = mlp.sgd_step(before, mlp.backward(mlp.one_hot(y, 3), before, cache), 0.3)
+    for key in before:
+        np.testing.assert_array_equal(params0[key], before[key])  # the caller's arrays are untouched
+        np.testing.assert_allclose(params[key], expected[key], rtol=1e-12)
+    # One full batch: the epoch's loss is the loss before its only step (as Keras's `fit` reports it).
+    assert history["loss"] == [pytest.approx(mlp.cross_entropy(probs, y))]
