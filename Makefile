@@ -36,8 +36,11 @@ hub: install
 	test -x deploy/node_modules/.bin/configurable-http-proxy || npm ci --prefix deploy --no-audit --no-fund
 	$(BIN)/python deploy/trial.py --port 8000
 
+# The whole run's wall time goes to benchmarks/results/make_test.json, which benchmark P1 reports.
 test: install
-	$(BIN)/python -m pytest -ra --durations=15
+	@start=$$(date +%s); $(BIN)/python -m pytest -ra --durations=15; status=$$?; \
+	printf '{"seconds": %s, "exit_status": %s, "date": "%s"}\n' "$$(( $$(date +%s) - start ))" "$$status" \
+		"$$(date -u '+%Y-%m-%d %H:%M UTC')" > benchmarks/results/make_test.json; exit $$status
 
 test-quick: install
 	$(BIN)/python -m pytest -ra -m "not slow"

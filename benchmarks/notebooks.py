@@ -1,5 +1,6 @@
 """P1 — seconds to execute each source notebook as a student runs it and under grading (`NBGRADER_EXECUTION`)."""
 
+import json
 import os
 import time
 
@@ -7,6 +8,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from autograder.assignments import assignment_names, notebook_path
+from benchmarks import RESULTS
 
 
 def execute_seconds(assignment, grading):
@@ -41,4 +43,16 @@ def measure(quick=False):
         row["dentro"] = "sí" if row["grading (s)"] <= budget else "NO"
         rows.append(row)
     notes = [f"total {mode}: {seconds:.1f} s" for mode, seconds in totals.items() if seconds]
-    return rows, notes
+    return rows, notes + [last_make_test()]
+
+
+def last_make_test():
+    """The wall time of the last `make test` on this checkout (the Makefile writes it), as a note."""
+    try:
+        run = json.loads((RESULTS / "make_test.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "make test: sin medir en esta copia (ejecuta `make test` y después este benchmark)"
+    verdict = "en verde" if run["exit_status"] == 0 else f"FALLÓ (código {run['exit_status']})"
+    within = "dentro" if run["seconds"] < 600 else "FUERA"
+    return (f"última ejecución de make test ({run['date']}, tras la instalación): {run['seconds']} s, {verdict}; "
+            f"objetivo < 600 s: {within}")

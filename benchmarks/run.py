@@ -15,7 +15,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks import RESULTS
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up logs (P3, P4), as in `make bench`
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 FIGURES = {
