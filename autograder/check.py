@@ -46,11 +46,6 @@ def check_many(assignments, with_mutants=False, first_only=False, workers=None, 
             for a, (subs, kinds) in prepared.items() for student, r in ((s, graded[a][s]) for s in subs)]
 
 
-def check_assignment(assignment, with_mutants=False, first_only=False):
-    """Grade source, release and (optionally) the mutants of one assignment; a list of `Outcome`."""
-    return check_many([assignment], with_mutants, first_only)
-
-
 def summary(outcomes):
     """Lines of a per-assignment table, then the failures by name."""
     lines = [f"{'assignment':<22}{'source':>8}{'release':>9}{'killed':>10}{'accepted':>10}"]

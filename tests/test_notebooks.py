@@ -7,7 +7,7 @@ import pytest
 
 from autograder import release
 from autograder.assignments import assignment_names, notebook_path
-from autograder.check import check_assignment
+from autograder.check import check_many
 
 ASSIGNMENTS = assignment_names()
 
@@ -16,12 +16,19 @@ def test_course_has_assignments():
     assert "00_bienvenida" in ASSIGNMENTS
 
 
+@pytest.fixture(scope="module")
+def checked():
+    """Every assignment's source, release, first wrong and first alternative versions, graded in one
+    parallel batch (the full set runs in `python -m autograder check --mutants`)."""
+    return check_many(ASSIGNMENTS, with_mutants=True, first_only=True)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_grades_through_nbgrader(assignment):
+def test_grades_through_nbgrader(assignment, checked):
     """Source full marks, release 0, the first wrong version of each function loses points and
-    the first alternative keeps full marks (the full set runs in `python -m autograder check --mutants`)."""
-    outcomes = check_assignment(assignment, with_mutants=True, first_only=True)
+    the first alternative keeps full marks."""
+    outcomes = [o for o in checked if o.assignment == assignment]
     kinds = {o.kind for o in outcomes}
     assert {"source", "release"} <= kinds
     if assignment != "00_bienvenida" or "wrong" in kinds:
