@@ -110,7 +110,7 @@ def main(argv=None):
             p.add_argument("--root", default=str(COURSE_ROOT), help="course root (default: this repository)")
         if name == "check":
             p.add_argument("--mutants", action="store_true", help="also grade every wrong/alternative version")
-            p.add_argument("--quick", action="store_true", help="with --mutants: only the first of each kind")
+            p.add_argument("--quick", action="store_true", help="with --mutants: the first wrong version of each function, all first alternatives in one notebook")
         if name == "grade":
             p.add_argument("--students", nargs="+", help="only these student ids")
             p.add_argument("--force", action="store_true", help="regrade submissions already graded")
