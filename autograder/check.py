@@ -43,7 +43,7 @@ def check_many(assignments, with_mutants=False, first_only=False, workers=None, 
     prepared = {a: _submissions(a, with_mutants, first_only) for a in assignments}
     graded = grade_many({a: subs for a, (subs, _) in prepared.items()}, workers=workers, progress=progress)
     return [Outcome(a, student, kinds[student], r.score, r.max_score, r.status)
-            for a, (subs, kinds) in prepared.items() for student, r in ((s, graded[a][s]) for s in subs)]
+            for a, (_, kinds) in prepared.items() for student, r in graded[a].items()]
 
 
 def summary(outcomes):

@@ -38,18 +38,10 @@ def keras_run(X, y, X_test, y_test, epochs, batch_size, lr=0.01):
     return seconds, float(model.evaluate(X_test, y_test, verbose=0)[1])
 
 
-def small_matmul_gflops(repeats=2000):
+def small_matmul_gflops():
     """GFLOP/s of the first layer's product for one mini-batch of 32 on one BLAS thread (as `mlp.train` runs it)."""
-    rng = np.random.default_rng(0)
-    a = rng.random((32, 784), dtype=np.float32)
-    b = rng.random((784, 300), dtype=np.float32)
     with threadpool_limits(limits=1, user_api="blas"):
-        a @ b
-        start = time.perf_counter()
-        for _ in range(repeats):
-            a @ b
-        seconds = (time.perf_counter() - start) / repeats
-    return 2 * a.shape[0] * a.shape[1] * b.shape[1] / seconds / 1e9
+        return matmul_gflops(shape=(32, 784, 300), repeats=2000)
 
 
 def measure(quick=False):

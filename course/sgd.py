@@ -321,18 +321,20 @@ def progress_bar(total, description="Entrenando"):
     return progress
 
 
-def matmul_gflops(n=2048, repeats=3, dtype=np.float32):
-    """Velocidad de un producto de matrices grande (n × n) en GFLOP/s: el mejor de `repeats`."""
+def matmul_gflops(n=2048, repeats=3, dtype=np.float32, shape=None):
+    """Velocidad de un producto de matrices en GFLOP/s, el mejor de `repeats`: por defecto uno grande
+    (n × n)·(n × n); con `shape = (m, k, p)`, el de (m × k)·(k × p)."""
+    m, k, p = shape or (n, n, n)
     rng = np.random.default_rng(0)
-    a = rng.standard_normal((n, n)).astype(dtype)
-    b = rng.standard_normal((n, n)).astype(dtype)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    b = rng.standard_normal((k, p)).astype(dtype)
     a @ b  # calentamiento
     best = math.inf
     for _ in range(repeats):
         start = time.perf_counter()
         a @ b
         best = min(best, time.perf_counter() - start)
-    return 2 * n ** 3 / best / 1e9
+    return 2 * m * k * p / best / 1e9
 
 
 def epoch_flops(n_examples, layer_sizes):

@@ -139,6 +139,7 @@ def test_init_params_and_activation_scale():
 def test_epoch_flops_and_matmul_rate():
     assert sgd.epoch_flops(55_000, [784, 300, 100, 10]) == 6 * 266_200 * 55_000
     assert sgd.matmul_gflops(n=256, repeats=1) > 0
+    assert sgd.matmul_gflops(shape=(4, 8, 3), repeats=1) > 0
 
 
 # --- course/mlp.py ------------------------------------------------------------------------------
