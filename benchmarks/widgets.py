@@ -14,6 +14,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from autograder.reference import activations as activations_ref  # noqa: E402
+from autograder.reference import perceptron as perceptron_ref  # noqa: E402
+from autograder.reference import xor as xor_ref  # noqa: E402
 from course import activations, backprop, fashion, perceptron, regularization, sgd, xor  # noqa: E402
 
 UPDATES = 20
@@ -36,14 +39,17 @@ def widget_updates():
     probs = rng.dirichlet(np.ones(10), 200)
     explorer = sgd.Explorer()
     split = regularization.overfitting_data()
-    seeds = xor.seed_slider_values()
+    weights = xor.class_slider_values()
+    network = xor.Network(xor_ref.sigmoid, xor_ref.dense_forward, xor_ref.xor_network)
     optimizers = list(sgd.OPTIMIZERS)
     return {
-        "01 perceptrón (w1)": lambda i: png(perceptron.draw_view(perceptron.gate_view("AND", -2 + 0.2 * i, -0.5, 0.1))),
-        "02 XOR (capa oculta)": lambda i: png(xor.draw_spaces(*xor.hidden_layer(*(v + 0.1 * i for v in seeds.values())))),
+        "01 perceptrón (w1)": lambda i: png(perceptron.draw_view(perceptron.gate_view(
+            perceptron_ref.perceptron_predict, "AND", -2 + 0.2 * i, -0.5, 0.1))),
+        "02 XOR (capa oculta)": lambda i: png(xor.draw_spaces(
+            network, *xor.hidden_layer(*(v + 0.1 * i for v in weights.values())))),
         "03 activación (α, β)": lambda i: png(activations.plot_activation(
-            activations.NAMES[i % len(activations.NAMES)], 0.01 * (i + 1), 0.5 + 0.1 * i)),
-        "03 profundidad": lambda i: png(activations.plot_depth(1 + i)),
+            activations.NAMES[i % len(activations.NAMES)], activations_ref.FUNCTIONS, 0.01 * (i + 1), 0.5 + 0.1 * i)),
+        "03 profundidad": lambda i: png(activations.plot_depth(activations_ref.FUNCTIONS, 1 + i)),
         "04 grafo paso a paso": lambda i: backprop.render_png(1.0 + 0.1 * i, 2.0, i % 11),
         "05 explorador SGD": lambda i: (explorer.update(10 ** (-3 + 0.1 * i), 10, optimizers[i % len(optimizers)]),
                                         png(explorer.fig, close=False)),

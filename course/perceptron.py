@@ -1,14 +1,13 @@
-"""Perceptrón de referencia y lógica del explorador interactivo del cuaderno 01.
+"""Lógica del explorador interactivo del cuaderno 01 y sus figuras, con las funciones del estudiante.
 
-Notación del curso (vectores fila): una TLU calcula `ŷ = step(x·w + b)` con la función escalón
-de Heaviside `step(z) = 1 si z ≥ 0, si no 0`; la regla de aprendizaje es
+Notación del curso (vectores fila): una TLU calcula `ŷ = step(x·w + b)`; la regla de aprendizaje es
 `w ← w + η (y − ŷ) x`, `b ← b + η (y − ŷ)`.
 
 El explorador trabaja sobre las compuertas AND, OR y XOR (`course.data.logic_gate`): dadas las
-posiciones de los deslizadores (w1, w2, b) calcula la frontera, las predicciones y los puntos mal
-clasificados (`gate_view`), los dibuja (`draw_view`) y aplica la regla a «el siguiente ejemplo»
-(`StepTrainer`), recorriendo los cuatro ejemplos en orden cíclico 00, 01, 10, 11. Nada de este
-módulo usa las funciones que escribe el estudiante.
+posiciones de los deslizadores (w1, w2, b) calcula, con el `perceptron_predict` del estudiante, las
+predicciones, los puntos mal clasificados y las regiones (`gate_view`), los dibuja (`draw_view`) y aplica
+su `perceptron_update` a «el siguiente ejemplo» (`StepTrainer`), recorriendo los cuatro ejemplos en
+orden cíclico 00, 01, 10, 11. Mientras esas funciones no están completas, el widget lo dice en una línea.
 """
 
 import io
@@ -16,32 +15,17 @@ import io
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course import data, plots
+from course import data, plots, widgets
 
 GATE_NAMES = ("AND", "OR", "XOR")
 #: Límites de los ejes del explorador (las cuatro entradas están en {0, 1}²).
 LIMITS = (-0.5, 1.5)
 #: Tasa de aprendizaje del botón «Un paso de entrenamiento».
 STEP_ETA = 0.2
-
-
-def step(z):
-    """Escalón de Heaviside de referencia: 1.0 donde z ≥ 0 y 0.0 donde z < 0 (misma forma que z)."""
-    return (np.asarray(z, dtype=float) >= 0).astype(float)
-
-
-def predict(X, w, b):
-    """Predicciones 0/1 de una capa de TLUs: X (m, n), w (n,) o (n, k), b número o (k,)."""
-    return step(np.asarray(X, dtype=float) @ np.asarray(w, dtype=float) + b)
-
-
-def rule_step(w, b, x, y, eta):
-    """Una aplicación de la regla del perceptrón a un ejemplo; devuelve `(w_nuevo, b_nuevo, ŷ)`."""
-    w = np.asarray(w, dtype=float)
-    x = np.asarray(x, dtype=float)
-    y_hat = float(step(x @ w + b))
-    error = float(y) - y_hat
-    return w + eta * error * x, float(b) + eta * error, y_hat
+#: Resolución de la cuadrícula con que se colorean las regiones ŷ = 0 / ŷ = 1.
+RESOLUTION = 80
+NEEDS_PREDICT = "`heaviside` y `perceptron_predict` (ejercicios 1 y 2)"
+NEEDS_STEP = "`heaviside`, `perceptron_predict` y `perceptron_update` (ejercicios 1 a 3)"
 
 
 def boundary_line(w, b, limits=LIMITS, n=50):
@@ -56,24 +40,31 @@ def boundary_line(w, b, limits=LIMITS, n=50):
     return None
 
 
-def gate_view(gate, w1, w2, b):
+def gate_view(predict, gate, w1, w2, b):
     """Todo lo que dibuja el explorador para unos valores de los deslizadores.
 
-    Devuelve un diccionario con `X` (4, 2), `y` (4,), `w` (2,), `b`, `y_hat` (4,) predicciones,
-    `wrong` (índices mal clasificados), `n_errors` y `line` (la frontera, ver `boundary_line`).
+    `predict(X, w, b)` es el `perceptron_predict` del estudiante. Devuelve un diccionario con `X` (4, 2),
+    `y` (4,), `w` (2,), `b`, `y_hat` (4,) predicciones, `wrong` (índices mal clasificados), `n_errors`,
+    `line` (la frontera, ver `boundary_line`) y `regions` (RESOLUTION, RESOLUTION), las predicciones
+    sobre una cuadrícula de `LIMITS`².
     """
     X, y = data.logic_gate(gate)
     w = np.array([w1, w2], dtype=float)
-    y_hat = predict(X, w, b)
+    y_hat = np.asarray(predict(X, w, float(b)), dtype=float)
     wrong = np.flatnonzero(y_hat != y)
+    grid = np.linspace(*LIMITS, RESOLUTION)
+    xx, yy = np.meshgrid(grid, grid)
+    regions = np.asarray(predict(np.column_stack([xx.ravel(), yy.ravel()]), w, float(b)), dtype=float)
     return {"gate": str(gate).upper(), "X": X, "y": y, "w": w, "b": float(b), "y_hat": y_hat,
-            "wrong": wrong, "n_errors": int(wrong.size), "line": boundary_line(w, b)}
+            "wrong": wrong, "n_errors": int(wrong.size), "line": boundary_line(w, b),
+            "regions": regions.reshape(xx.shape)}
 
 
 def draw_view(view, ax=None, note=""):
     """Dibuja un `gate_view`: semiplanos ŷ = 0 / ŷ = 1, frontera, vector w, puntos y errores.
 
-    Sin fórmulas LaTeX (mathtext), que harían lenta cada actualización del widget. Devuelve la figura. `note` se escribe bajo el título (por ejemplo, el último paso aplicado).
+    Sin fórmulas LaTeX (mathtext), que harían lenta cada actualización del widget. Devuelve la figura.
+    `note` se escribe bajo el título (por ejemplo, el último paso aplicado).
     """
     if ax is None:
         fig, ax = plots.figure(width=4.4, height=4.6)
@@ -81,10 +72,9 @@ def draw_view(view, ax=None, note=""):
     else:
         fig = ax.figure
     w, b = view["w"], view["b"]
-    grid = np.linspace(*LIMITS, 80)
-    xx, yy = np.meshgrid(grid, grid)
-    zz = predict(np.column_stack([xx.ravel(), yy.ravel()]), w, b).reshape(xx.shape)
-    ax.contourf(xx, yy, zz, levels=[-0.5, 0.5, 1.5], colors=[plots.COLORS[0], plots.COLORS[1]], alpha=0.15)
+    grid = np.linspace(*LIMITS, view["regions"].shape[0])
+    ax.contourf(grid, grid, view["regions"], levels=[-0.5, 0.5, 1.5], colors=[plots.COLORS[0], plots.COLORS[1]],
+                alpha=0.15)
     if view["line"] is not None:
         ax.plot(*view["line"], color="k", linewidth=1.5, label="frontera")
         norm = float(np.hypot(*w))
@@ -108,14 +98,27 @@ def draw_view(view, ax=None, note=""):
     return fig
 
 
+def draw_gates(predict, settings):
+    """Una figura con un panel por neurona: `settings` es una lista de `(compuerta, w1, w2, b)`."""
+    fig, axes = plots.figure(ncols=len(settings), width=5.0, height=4.6, squeeze=False)
+    for ax, (gate, w1, w2, b) in zip(axes[0], settings):
+        draw_view(gate_view(predict, gate, w1, w2, b), ax=ax)
+    fig.tight_layout()
+    return fig
+
+
 class StepTrainer:
     """El botón «Un paso de entrenamiento»: aplica la regla al siguiente ejemplo (orden 00, 01, 10, 11).
 
-    `step(gate, w1, w2, b)` devuelve `(w1, w2, b, nota)` con los valores nuevos y una frase que explica
-    el paso. Cambiar de compuerta con `reset()` vuelve a empezar por el primer ejemplo.
+    Usa `predict(X, w, b)` y `update(w, b, x, y, eta)`, el `perceptron_predict` y el `perceptron_update`
+    del estudiante. `step(gate, w1, w2, b)` devuelve `(w1, w2, b, nota)` con los valores nuevos y una
+    frase que explica el paso, o None (y dice qué completar) si una de las dos funciones está sin hacer.
+    Cambiar de compuerta con `reset()` vuelve a empezar por el primer ejemplo.
     """
 
-    def __init__(self, eta=STEP_ETA):
+    def __init__(self, predict, update, eta=STEP_ETA):
+        self.predict = predict
+        self.update = update
         self.eta = eta
         self.index = 0
         self.steps = 0
@@ -125,9 +128,14 @@ class StepTrainer:
         self.steps = 0
 
     def step(self, gate, w1, w2, b):
+        return widgets.demo(lambda: self._step(gate, w1, w2, b), NEEDS_STEP)
+
+    def _step(self, gate, w1, w2, b):
         X, y = data.logic_gate(gate)
         i = self.index
-        w, b_new, y_hat = rule_step([w1, w2], b, X[i], y[i], self.eta)
+        w = np.array([w1, w2], dtype=float)
+        y_hat = float(np.ravel(self.predict(X[i:i + 1], w, float(b)))[0])
+        w, b_new = self.update(w, float(b), X[i], y[i], self.eta)
         self.index = (i + 1) % len(y)
         self.steps += 1
         x_text = f"({X[i, 0]:g}, {X[i, 1]:g})"
@@ -154,6 +162,7 @@ def show(fig):
     display(Image(data=buffer.getvalue(), format="png"))
 
 
-def render(gate, w1, w2, b, note=""):
-    """Calcula y dibuja el estado del explorador y lo muestra: lo que hace cada actualización."""
-    show(draw_view(gate_view(gate, w1, w2, b), note=note))
+def render(predict, gate, w1, w2, b, note=""):
+    """Lo que hace cada actualización del explorador: calcula, dibuja y muestra su estado (o dice qué
+    completar mientras `perceptron_predict` está sin hacer)."""
+    widgets.demo(lambda: show(draw_view(gate_view(predict, gate, w1, w2, b), note=note)), NEEDS_PREDICT)

@@ -1,4 +1,4 @@
-"""XOR con una red 2-2-1: los pesos de la semilla, el espacio de entrada, el espacio oculto y el widget.
+"""XOR con una red 2-2-1: los pesos de la clase, el espacio de entrada, el espacio oculto y el widget.
 
 Notación del curso (vectores fila): `H = σ(X W1 + b1)` y `ŷ = σ(H W2 + b2)` con
 
@@ -7,20 +7,22 @@ Notación del curso (vectores fila): `H = σ(X W1 + b1)` y `ŷ = σ(H W2 + b2)` 
   es decir, **cada columna de W1 es una neurona oculta**; `b1` (2,): un sesgo por neurona oculta;
 * `W2` (2, 1): los pesos de `h1` y `h2` hacia la salida; `b2` (1,).
 
-Las funciones de dibujo usan la sigmoide de referencia de `course.mlp`, nunca las del estudiante,
-así que el widget funciona aunque los ejercicios estén sin hacer.
+Las figuras que calculan la red usan las funciones del propio estudiante (`Network`): mientras alguna
+está sin completar, dicen en una línea qué falta.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course import plots
+from course import plots, widgets
 from course.data import logic_gate
-from course.mlp import sigmoid
 
-#: La red hecha a mano de la semilla: h1 = σ(−6·x1 + 6·x2 + 3), h2 = σ(6·x1 − 6·x2 + 3),
-#: ŷ = σ(−8·h1 − 8·h2 + 12). Tuplas (inmutables); `seed_weights()` da copias en arreglos.
-SEED = {
+#: La red hecha a mano de la clase: h1 = σ(−6·x1 + 6·x2 + 3), h2 = σ(6·x1 − 6·x2 + 3),
+#: ŷ = σ(−8·h1 − 8·h2 + 12). Tuplas (inmutables); `class_weights()` da copias en arreglos.
+CLASS_WEIGHTS = {
     "W1": ((-6.0, 6.0),
            (6.0, -6.0)),
     "b1": (3.0, 3.0),
@@ -28,10 +30,10 @@ SEED = {
            (-8.0,)),
     "b2": (12.0,),
 }
-#: Salidas de la red de la semilla para 00, 01, 10, 11, redondeadas a 4 decimales.
-SEED_OUTPUTS = (0.0376, 0.9740, 0.9740, 0.0376)
+#: Salidas de la red de la clase para 00, 01, 10, 11, redondeadas a 4 decimales.
+CLASS_OUTPUTS = (0.0376, 0.9740, 0.9740, 0.0376)
 
-#: Los seis parámetros de la capa oculta que mueve el widget: (nombre, etiqueta, valor de la semilla).
+#: Los seis parámetros de la capa oculta que mueve el widget: (nombre, etiqueta, valor de la clase).
 SLIDERS = (
     ("w11", "x₁ → h₁", -6.0),
     ("w21", "x₂ → h₁", 6.0),
@@ -47,15 +49,38 @@ HIDDEN_LIMITS = (-0.08, 1.1)
 LABELS = ("00", "01", "10", "11")
 TICKS = (0.0, 0.5, 1.0)
 NEURON_COLORS = (plots.COLORS[2], plots.COLORS[3])
+NEEDS = "`sigmoid`, `dense_forward` y `xor_network` (ejercicios 1 a 3)"
 
 
-def seed_weights():
-    """Copias nuevas de los pesos de la semilla: `{"W1": (2, 2), "b1": (2,), "W2": (2, 1), "b2": (1,)}`."""
-    return {name: np.array(value, dtype=float) for name, value in SEED.items()}
+@dataclass(frozen=True)
+class Network:
+    """Las funciones del estudiante con que se dibuja la red: `sigmoid(z)`, `dense_forward(X, W, b,
+    activation)` y `xor_network(X, W1, b1, W2, b2)` (ejercicios 1 a 3 del cuaderno 02)."""
+
+    sigmoid: Callable
+    dense_forward: Callable
+    xor_network: Callable
+
+    def hidden(self, X, W1, b1):
+        """La capa oculta, `H` (m, 2)."""
+        return np.asarray(self.dense_forward(X, W1, b1, self.sigmoid), dtype=float)
+
+    def output_neuron(self, H, W2, b2):
+        """La neurona de salida vista sola, sobre puntos `H` (m, 2) del espacio oculto: ŷ (m,)."""
+        return np.asarray(self.dense_forward(H, W2, b2, self.sigmoid), dtype=float)[:, 0]
+
+    def output(self, X, W1, b1, W2, b2):
+        """La salida de la red, ŷ (m,)."""
+        return np.asarray(self.xor_network(X, W1, b1, W2, b2), dtype=float).reshape(len(X))
 
 
-def seed_slider_values():
-    """`{nombre: valor}` de los seis deslizadores con los pesos de la semilla."""
+def class_weights():
+    """Copias nuevas de los pesos de la clase: `{"W1": (2, 2), "b1": (2,), "W2": (2, 1), "b2": (1,)}`."""
+    return {name: np.array(value, dtype=float) for name, value in CLASS_WEIGHTS.items()}
+
+
+def class_slider_values():
+    """`{nombre: valor}` de los seis deslizadores con los pesos de la clase."""
     return {name: value for name, _, value in SLIDERS}
 
 
@@ -66,29 +91,23 @@ def hidden_layer(w11, w21, bias1, w12, w22, bias2):
     return W1, np.array([bias1, bias2], dtype=float)
 
 
-def forward(X, W1, b1, W2, b2):
-    """Red 2-2-1 de referencia: devuelve `(H (m, 2), ŷ (m,))` con sigmoide en las dos capas."""
-    H = sigmoid(np.asarray(X, dtype=float) @ np.asarray(W1, dtype=float) + np.asarray(b1, dtype=float))
-    out = sigmoid(H @ np.asarray(W2, dtype=float) + np.asarray(b2, dtype=float))
-    return H, out.reshape(len(H))
-
-
 def _output_weights(W2, b2):
-    seed = seed_weights()
-    W2 = seed["W2"] if W2 is None else np.asarray(W2, dtype=float)
-    b2 = seed["b2"] if b2 is None else np.asarray(b2, dtype=float)
+    weights = class_weights()
+    W2 = weights["W2"] if W2 is None else np.asarray(W2, dtype=float)
+    b2 = weights["b2"] if b2 is None else np.asarray(b2, dtype=float)
     return W2, b2
 
 
-def summary(W1, b1, W2=None, b2=None):
+def summary(network, W1, b1, W2=None, b2=None):
     """Lo que muestran las figuras, como datos: puntos en el espacio oculto, salidas y aciertos.
 
     Devuelve `{"X": (4, 2), "y": (4,), "H": (4, 2), "y_hat": (4,), "errors": int}`; un punto es un
-    error si `ŷ ≥ 0.5` no coincide con su etiqueta XOR.
+    error si `ŷ ≥ 0.5` no coincide con su etiqueta XOR. Sin W2 y b2, los de la clase.
     """
     W2, b2 = _output_weights(W2, b2)
     X, y = logic_gate("XOR")
-    H, y_hat = forward(X, W1, b1, W2, b2)
+    H = network.hidden(X, W1, b1)
+    y_hat = network.output(X, W1, b1, W2, b2)
     errors = int(np.sum((y_hat >= 0.5) != (y == 1)))
     return {"X": X, "y": y, "H": H, "y_hat": y_hat, "errors": errors}
 
@@ -120,11 +139,11 @@ def _points(ax, P, y, labels=LABELS, right=None):
                     ha="right" if left else "left", fontsize=9, zorder=5)
 
 
-def plot_input_space(ax, W1, b1, W2=None, b2=None, resolution=60):
+def plot_input_space(ax, network, W1, b1, W2=None, b2=None, resolution=60):
     """Espacio de entrada (x1, x2): la salida de la red coloreada, las rectas de h1 y h2 y los puntos XOR."""
     W2, b2 = _output_weights(W2, b2)
     W1, b1 = np.asarray(W1, dtype=float), np.asarray(b1, dtype=float)
-    _shade(ax, lambda P: forward(P, W1, b1, W2, b2)[1], INPUT_LIMITS, resolution)
+    _shade(ax, lambda P: network.output(P, W1, b1, W2, b2), INPUT_LIMITS, resolution)
     for j, color in enumerate(NEURON_COLORS):
         plots.plot_line_boundary(ax, W1[:, j], b1[j], INPUT_LIMITS, color=color, linestyle="--",
                                  linewidth=2, label=f"frontera de h{'₁₂'[j]}")
@@ -140,11 +159,11 @@ def plot_input_space(ax, W1, b1, W2=None, b2=None, resolution=60):
     ax.legend(handles=ax.get_lines()[:2], loc="lower right", fontsize=8, framealpha=0.9)
 
 
-def plot_hidden_space(ax, W1, b1, W2=None, b2=None, resolution=60):
+def plot_hidden_space(ax, network, W1, b1, W2=None, b2=None, resolution=60, info=None):
     """Espacio oculto (h1, h2): dónde caen los cuatro puntos y la recta de la neurona de salida."""
     W2, b2 = _output_weights(W2, b2)
-    info = summary(W1, b1, W2, b2)
-    _shade(ax, lambda P: sigmoid(P @ W2 + b2).ravel(), HIDDEN_LIMITS, resolution)
+    info = summary(network, W1, b1, W2, b2) if info is None else info
+    _shade(ax, lambda P: network.output_neuron(P, W2, b2), HIDDEN_LIMITS, resolution)
     plots.plot_line_boundary(ax, W2[:, 0], b2[0], HIDDEN_LIMITS, color="k", linewidth=1.5,
                              label="frontera de la salida")
     _points(ax, info["H"], info["y"], right=0.8)
@@ -158,22 +177,26 @@ def plot_hidden_space(ax, W1, b1, W2=None, b2=None, resolution=60):
     ax.legend(handles=ax.get_lines()[:1], loc="lower left", fontsize=8, framealpha=0.9)
 
 
-def draw_spaces(W1, b1, W2=None, b2=None, resolution=60):
+def draw_spaces(network, W1, b1, W2=None, b2=None, resolution=60):
     """Figura con el espacio de entrada y el espacio oculto lado a lado; devuelve `fig`."""
+    info = summary(network, W1, b1, W2, b2)
     fig, (left, right) = plots.figure(ncols=2, width=4.6, height=4.3)
-    plot_input_space(left, W1, b1, W2, b2, resolution)
-    plot_hidden_space(right, W1, b1, W2, b2, resolution)
-    info = summary(W1, b1, W2, b2)
+    plot_input_space(left, network, W1, b1, W2, b2, resolution)
+    plot_hidden_space(right, network, W1, b1, W2, b2, resolution, info=info)
     fig.suptitle("ŷ para 00, 01, 10, 11 = " + ", ".join(f"{v:.4f}" for v in info["y_hat"])
                  + f"   (errores: {info['errors']} de 4)", fontsize=10)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.85, wspace=0.25)
     return fig
 
 
-def show(w11, w21, bias1, w12, w22, bias2):
-    """Función del widget: dibuja los dos espacios para los seis parámetros de la capa oculta."""
-    draw_spaces(*hidden_layer(w11, w21, bias1, w12, w22, bias2))
-    plt.show()
+def show(network, w11, w21, bias1, w12, w22, bias2):
+    """Función del widget: dibuja los dos espacios para los seis parámetros de la capa oculta (o dice
+    qué completar mientras las funciones del estudiante están sin hacer)."""
+    def draw():
+        draw_spaces(network, *hidden_layer(w11, w21, bias1, w12, w22, bias2))
+        plt.show()
+
+    widgets.demo(draw, NEEDS)
 
 
 # Rectas (w1, w2, b) que intentan separar XOR: ninguna lo consigue.
@@ -198,16 +221,19 @@ def plot_xor_attempts(axes):
         ax.set_title(f"{w1:g}·x₁ + {w2:g}·x₂ {b:+g} = 0 → {line_errors((w1, w2), b)} error(es)", fontsize=9)
 
 
-def plot_soft_step(ax, slopes=(1, 3, 10)):
-    """La sigmoide σ(k·z) para varias pendientes k junto al escalón de Heaviside."""
+def plot_soft_step(sigmoid, slopes=(1, 3, 10)):
+    """La `sigmoid` del estudiante, σ(k·z), para varias pendientes k junto al escalón; devuelve la figura."""
     z = np.linspace(-6, 6, 400)
-    ax.plot(z, (z >= 0).astype(float), color="k", linewidth=1, linestyle=":", label="escalón")
-    for color, k in zip(plots.COLORS, slopes):
-        ax.plot(z, sigmoid(k * z), color=color, label=f"σ({k}·z)" if k != 1 else "σ(z)")
+    curves = [np.asarray(sigmoid(k * z), dtype=float) for k in slopes]  # antes de abrir la figura
+    fig, ax = plots.figure(width=6, height=3.5)
+    ax.plot([-6, 0, 0, 6], [0, 0, 1, 1], color="k", linewidth=1, linestyle=":", label="escalón")
+    for color, k, curve in zip(plots.COLORS, slopes, curves):
+        ax.plot(z, curve, color=color, label=f"σ({k}·z)" if k != 1 else "σ(z)")
     ax.set_xlabel("z")
     ax.set_ylabel("salida")
     ax.set_title("La sigmoide: un escalón suave")
     ax.legend()
+    return fig
 
 
 def draw_network(ax, W1, b1, W2, b2):

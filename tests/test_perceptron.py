@@ -1,4 +1,4 @@
-"""course.perceptron: reference perceptron and the logic behind notebook 01's explorer widget."""
+"""course.perceptron: notebook 01's explorer widget, driven by reference versions of the student's functions."""
 
 import matplotlib
 
@@ -8,30 +8,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import perceptron  # noqa: E402
+from autograder.reference.perceptron import perceptron_predict, perceptron_update  # noqa: E402
+from course import perceptron, widgets  # noqa: E402
 
 
-def test_step_is_one_at_zero_and_float():
-    out = perceptron.step(np.array([-1e-12, 0.0, -0.0, 2.0]))
-    assert out.dtype == float
-    assert out.tolist() == [0.0, 1.0, 1.0, 1.0]
-    assert float(perceptron.step(0)) == 1.0
-
-
-def test_predict_one_and_several_outputs():
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-    assert perceptron.predict(X, [1, 1], -1.5).tolist() == [0, 0, 0, 1]
-    both = perceptron.predict(X, np.ones((2, 2)), np.array([-1.5, -0.5]))
-    assert both.tolist() == [[0, 0], [0, 1], [0, 1], [1, 1]]
-
-
-@pytest.mark.parametrize("y, expected_w, expected_b", [(0, [-0.5, -0.5], -0.5), (1, [0.0, 0.0], 0.0)])
-def test_rule_step_at_z_zero(y, expected_w, expected_b):
-    w = np.zeros(2)
-    new_w, new_b, y_hat = perceptron.rule_step(w, 0.0, np.array([1.0, 1.0]), y, 0.5)
-    assert y_hat == 1.0
-    assert new_w.tolist() == expected_w and new_b == expected_b
-    assert w.tolist() == [0.0, 0.0]  # no mutation
+def stub(*args, **kwargs):
+    raise NotImplementedError()
 
 
 def test_boundary_line_solves_the_equation():
@@ -50,7 +32,7 @@ def test_boundary_line_solves_the_equation():
     ("xor", 0.0, 0.0, 0.0, [0, 3]),           # everything predicted 1
 ])
 def test_gate_view_counts_misclassified_points(gate, w1, w2, b, wrong):
-    view = perceptron.gate_view(gate, w1, w2, b)
+    view = perceptron.gate_view(perceptron_predict, gate, w1, w2, b)
     assert view["gate"] == gate.upper()
     assert view["wrong"].tolist() == wrong
     assert view["n_errors"] == len(wrong)
@@ -58,9 +40,25 @@ def test_gate_view_counts_misclassified_points(gate, w1, w2, b, wrong):
     assert (view["line"] is None) == (w1 == 0 and w2 == 0)
 
 
+def test_gate_view_regions_are_the_students_predictions():
+    calls = []
+
+    def predict(X, w, b):
+        calls.append(len(X))
+        return perceptron_predict(X, w, b)
+
+    view = perceptron.gate_view(predict, "OR", 1.0, 1.0, -0.5)
+    assert calls == [4, perceptron.RESOLUTION ** 2]  # the four inputs, then the grid
+    grid = np.linspace(*perceptron.LIMITS, perceptron.RESOLUTION)
+    xx, yy = np.meshgrid(grid, grid)
+    assert view["regions"].tolist() == ((xx + yy - 0.5) >= 0).astype(float).tolist()
+    flipped = perceptron.gate_view(lambda X, w, b: 1 - perceptron_predict(X, w, b), "OR", 1.0, 1.0, -0.5)
+    assert flipped["wrong"].tolist() == [0, 1, 2, 3]  # a wrong predict shows as wrong points
+
+
 def test_draw_view_changes_with_the_sliders():
     def pixels(w1, w2, b):
-        fig = perceptron.draw_view(perceptron.gate_view("AND", w1, w2, b), note="paso 1")
+        fig = perceptron.draw_view(perceptron.gate_view(perceptron_predict, "AND", w1, w2, b), note="paso 1")
         fig.canvas.draw()
         image = np.asarray(fig.canvas.buffer_rgba()).copy()
         title = fig.axes[0].get_title()
@@ -72,12 +70,18 @@ def test_draw_view_changes_with_the_sliders():
     assert a.shape == b.shape and not np.array_equal(a, b)
     assert "mal clasificados: 0 de 4" in title_a and "paso 1" in title_a
     assert "mal clasificados: 2 de 4" in title_b
-    fig = perceptron.draw_view(perceptron.gate_view("XOR", 0.0, 0.0, 0.0))  # no line, no crash
+    fig = perceptron.draw_view(perceptron.gate_view(perceptron_predict, "XOR", 0.0, 0.0, 0.0))  # no line
+    plt.close(fig)
+
+
+def test_draw_gates_one_panel_per_neuron():
+    fig = perceptron.draw_gates(perceptron_predict, [("AND", 1.0, 1.0, -1.5), ("OR", 1.0, 1.0, -0.5)])
+    assert [ax.get_title().splitlines()[0].split(":")[0] for ax in fig.axes] == ["AND", "OR"]
     plt.close(fig)
 
 
 def test_step_button_advances_cyclically_and_applies_the_rule():
-    trainer = perceptron.StepTrainer(eta=0.2)
+    trainer = perceptron.StepTrainer(perceptron_predict, perceptron_update, eta=0.2)
     w1, w2, b, note = trainer.step("AND", 0.5, -0.5, 0.0)  # example (0, 0), y = 0, z = 0 → ŷ = 1: error
     assert (w1, w2, b) == (0.5, -0.5, -0.2)
     assert trainer.index == 1 and "paso 1" in note and "w ← w − ηx" in note
@@ -92,16 +96,24 @@ def test_step_button_advances_cyclically_and_applies_the_rule():
 
 @pytest.mark.parametrize("gate, converges", [("AND", True), ("OR", True), ("XOR", False)])
 def test_pressing_the_button_trains_separable_gates_only(gate, converges):
-    trainer = perceptron.StepTrainer()
+    trainer = perceptron.StepTrainer(perceptron_predict, perceptron_update)
     values = (0.5, -0.5, 0.0)
     errors = []
     for _ in range(200):
         *values, _ = trainer.step(gate, *values)
-        errors.append(perceptron.gate_view(gate, *values)["n_errors"])
+        errors.append(perceptron.gate_view(perceptron_predict, gate, *values)["n_errors"])
         assert max(abs(v) for v in values) <= 3.0  # stays inside the sliders' range
     assert (errors[-1] == 0) == converges
     if not converges:
         assert min(errors) >= 1
+
+
+@pytest.mark.parametrize("predict, update", [(stub, perceptron_update), (perceptron_predict, stub)])
+def test_step_button_with_a_stub_says_what_to_finish(predict, update, capsys):
+    trainer = perceptron.StepTrainer(predict, update)
+    assert trainer.step("AND", 0.5, -0.5, 0.0) is None
+    assert capsys.readouterr().out.strip() == widgets.pending_message(perceptron.NEEDS_STEP)
+    assert trainer.index == 0 and trainer.steps == 0  # the failed press does not count
 
 
 def test_render_displays_a_figure_and_closes_it(monkeypatch):
@@ -109,6 +121,13 @@ def test_render_displays_a_figure_and_closes_it(monkeypatch):
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
     monkeypatch.setattr("IPython.display.Image", lambda data, format: data)
     before = len(plt.get_fignums())
-    perceptron.render("OR", 0.3, 0.2, -0.1, note="hola")
+    perceptron.render(perceptron_predict, "OR", 0.3, 0.2, -0.1, note="hola")
     assert len(shown) == 1 and len(plt.get_fignums()) == before
     assert shown[0][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_render_with_a_stub_prints_one_line_and_leaves_no_figure(capsys):
+    before = len(plt.get_fignums())
+    perceptron.render(stub, "OR", 0.3, 0.2, -0.1)
+    assert capsys.readouterr().out.strip() == widgets.pending_message(perceptron.NEEDS_PREDICT)
+    assert len(plt.get_fignums()) == before

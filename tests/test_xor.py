@@ -1,5 +1,5 @@
-"""Fast tests of course/xor.py: the seed's weights, the slider layout, the data behind the figures."""
-
+"""Fast tests of course/xor.py: the class network's weights, the slider layout, the data behind the figures,
+computed with reference versions of the student's functions."""
 
 import matplotlib
 
@@ -9,7 +9,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import xor  # noqa: E402
+from autograder.reference import xor as reference  # noqa: E402
+from course import widgets, xor  # noqa: E402
+
+NETWORK = xor.Network(reference.sigmoid, reference.dense_forward, reference.xor_network)
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
 
 
 @pytest.fixture(autouse=True)
@@ -18,27 +25,26 @@ def close_figures():
     plt.close("all")
 
 
-def test_seed_reproduces_the_four_outputs_to_4_decimals():
-    w = xor.seed_weights()
+def test_class_weights_reproduce_the_four_outputs_to_4_decimals():
+    w = xor.class_weights()
     assert w["W1"].shape == (2, 2) and w["b1"].shape == (2,)
     assert w["W2"].shape == (2, 1) and w["b2"].shape == (1,)
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-    _, y_hat = xor.forward(X, **w)
-    assert y_hat.shape == (4,)
-    assert np.round(y_hat, 4).tolist() == list(xor.SEED_OUTPUTS) == [0.0376, 0.9740, 0.9740, 0.0376]
+    info = xor.summary(NETWORK, w["W1"], w["b1"], w["W2"], w["b2"])
+    assert info["y_hat"].shape == (4,)
+    assert np.round(info["y_hat"], 4).tolist() == list(xor.CLASS_OUTPUTS) == [0.0376, 0.9740, 0.9740, 0.0376]
 
 
-def test_seed_weights_are_fresh_copies():
-    first = xor.seed_weights()
+def test_class_weights_are_fresh_copies():
+    first = xor.class_weights()
     first["W1"][0, 0] = 99.0
-    assert xor.seed_weights()["W1"][0, 0] == -6.0
+    assert xor.class_weights()["W1"][0, 0] == -6.0
 
 
 def test_each_hidden_neuron_is_a_column_of_W1():
     # h1 = σ(−6·x1 + 6·x2 + 3): its weights are the first column.
-    W1, b1 = xor.hidden_layer(**xor.seed_slider_values())
-    np.testing.assert_array_equal(W1, xor.seed_weights()["W1"])
-    np.testing.assert_array_equal(b1, xor.seed_weights()["b1"])
+    W1, b1 = xor.hidden_layer(**xor.class_slider_values())
+    np.testing.assert_array_equal(W1, xor.class_weights()["W1"])
+    np.testing.assert_array_equal(b1, xor.class_weights()["b1"])
     W1, b1 = xor.hidden_layer(w11=1, w21=2, bias1=3, w12=4, w22=5, bias2=6)
     np.testing.assert_array_equal(W1[:, 0], [1, 2])
     np.testing.assert_array_equal(W1[:, 1], [4, 5])
@@ -46,7 +52,7 @@ def test_each_hidden_neuron_is_a_column_of_W1():
 
 
 def test_hidden_space_makes_xor_separable():
-    info = xor.summary(xor.seed_weights()["W1"], xor.seed_weights()["b1"])
+    info = xor.summary(NETWORK, xor.class_weights()["W1"], xor.class_weights()["b1"])
     H = info["H"]
     np.testing.assert_allclose(H[0], H[3])  # 00 and 11 land on the same point
     np.testing.assert_allclose(H[1], H[2][::-1])  # 01 and 10 are mirror images
@@ -55,9 +61,18 @@ def test_hidden_space_makes_xor_separable():
     assert info["errors"] == 0
 
 
+def test_the_figures_use_the_students_functions():
+    w = xor.class_weights()
+    wrong = xor.Network(reference.sigmoid, reference.dense_forward,
+                        lambda *args: 1 - reference.xor_network(*args))  # an XNOR instead of XOR
+    assert xor.summary(wrong, w["W1"], w["b1"])["errors"] == 4
+    hidden = NETWORK.output_neuron(xor.summary(NETWORK, w["W1"], w["b1"])["H"], w["W2"], w["b2"])
+    np.testing.assert_allclose(hidden, xor.summary(NETWORK, w["W1"], w["b1"])["y_hat"])
+
+
 def test_other_hidden_weights_can_break_the_network():
     W1, b1 = xor.hidden_layer(-6, 6, -3, 6, -6, 3)
-    assert xor.summary(W1, b1)["errors"] > 0
+    assert xor.summary(NETWORK, W1, b1)["errors"] > 0
 
 
 def test_no_single_line_separates_xor():
@@ -69,10 +84,8 @@ def test_no_single_line_separates_xor():
 
 
 def test_draw_spaces_has_two_panels():
-    w = xor.seed_weights()
-    xor.draw_spaces(w["W1"], w["b1"])  # warm-up (fonts, caches)
-    plt.close("all")
-    fig = xor.draw_spaces(w["W1"], w["b1"])
+    w = xor.class_weights()
+    fig = xor.draw_spaces(NETWORK, w["W1"], w["b1"])
     assert len(fig.axes) == 2
     assert [ax.get_xlabel() for ax in fig.axes] == ["x₁", "h₁"]
     assert "0.0376, 0.9740, 0.9740, 0.0376" in fig._suptitle.get_text()
@@ -81,12 +94,22 @@ def test_draw_spaces_has_two_panels():
 def test_degenerate_weights_still_draw():
     # All-zero hidden weights: the neurons' "lines" do not exist and the output is constant.
     W1, b1 = xor.hidden_layer(0, 0, 0, 0, 0, 0)
-    fig = xor.draw_spaces(W1, b1)
+    fig = xor.draw_spaces(NETWORK, W1, b1)
     assert len(fig.axes) == 2
 
 
 def test_widget_callback_returns_nothing():
-    assert xor.show(**xor.seed_slider_values()) is None
+    assert xor.show(NETWORK, **xor.class_slider_values()) is None
+
+
+@pytest.mark.parametrize("broken", ["sigmoid", "dense_forward", "xor_network"])
+def test_widget_with_a_stub_prints_one_line_and_leaves_no_figure(broken, capsys):
+    functions = {"sigmoid": reference.sigmoid, "dense_forward": reference.dense_forward,
+                 "xor_network": reference.xor_network} | {broken: stub}
+    before = plt.get_fignums()
+    xor.show(xor.Network(**functions), **xor.class_slider_values())
+    assert capsys.readouterr().out.strip() == widgets.pending_message(xor.NEEDS)
+    assert plt.get_fignums() == before
 
 
 def test_sliders_cover_the_six_hidden_parameters():
@@ -101,8 +124,9 @@ def test_other_figures_draw():
     fig, axes = plt.subplots(1, 3)
     xor.plot_xor_attempts(axes)
     fig, ax = plt.subplots()
-    xor.draw_network(ax, **xor.seed_weights())
+    xor.draw_network(ax, **xor.class_weights())
     assert len(ax.patches) == 5  # five neurons
-    fig, ax = plt.subplots()
-    xor.plot_soft_step(ax)
-    assert len(ax.get_lines()) == 4
+    fig = xor.plot_soft_step(reference.sigmoid)
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 4
+    np.testing.assert_allclose(lines[1].get_ydata(), reference.sigmoid(lines[1].get_xdata()))
