@@ -71,7 +71,7 @@ def softmax_jacobian(z):
     return np.diag(s) - np.outer(s, s)
 
 
-#: What the notebook passes to `course.activations.student_table`.
+#: The dictionary notebook 03 passes to the figures and widgets of `course.activations` (`mis_funciones`).
 FUNCTIONS = {"sigmoid": sigmoid, "sigmoid_grad": sigmoid_grad, "tanh": tanh, "tanh_grad": tanh_grad,
              "relu": relu, "relu_grad": relu_grad, "leaky_relu": leaky_relu, "leaky_relu_grad": leaky_relu_grad,
              "elu": elu, "elu_grad": elu_grad, "swish": swish, "gelu": gelu}
