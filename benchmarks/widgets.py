@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from autograder.reference import activations as activations_ref  # noqa: E402
+from autograder.reference import backprop as backprop_ref  # noqa: E402
 from autograder.reference import perceptron as perceptron_ref  # noqa: E402
 from autograder.reference import xor as xor_ref  # noqa: E402
 from course import activations, backprop, fashion, perceptron, regularization, sgd, xor  # noqa: E402
@@ -50,7 +51,9 @@ def widget_updates():
         "03 activación (α, β)": lambda i: png(activations.plot_activation(
             activations.NAMES[i % len(activations.NAMES)], activations_ref.FUNCTIONS, 0.01 * (i + 1), 0.5 + 0.1 * i)),
         "03 profundidad": lambda i: png(activations.plot_depth(activations_ref.FUNCTIONS, 1 + i)),
-        "04 grafo paso a paso": lambda i: backprop.render_png(1.0 + 0.1 * i, 2.0, i % 11),
+        "04 grafo paso a paso": lambda i: backprop.frame(1.0 + 0.1 * i, 2.0, i % backprop.N_STEPS,
+                                                         backprop_ref.graph_forward,
+                                                         backprop_ref.graph_backward)[0],
         "05 explorador SGD": lambda i: (explorer.update(10 ** (-3 + 0.1 * i), 10, optimizers[i % len(optimizers)]),
                                         png(explorer.fig, close=False)),
         "06 regularización (botón, reentrena)": lambda i: png(regularization.widget_update(

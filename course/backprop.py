@@ -2,60 +2,49 @@
 
 Nodos (en orden topológico): las entradas `a` y `b`, `ab = a·b` (compartido), `p = ab + 1`,
 `q = ab + 2` y la salida `F = p·q`. El nodo `ab` alimenta a `p` y a `q`: su derivada es la suma de
-los dos caminos, ∂F/∂ab = ∂F/∂p·1 + ∂F/∂q·1 = q + p.
+los dos caminos.
 
 El widget del cuaderno recorre `N_STEPS` pasos: el paso 0 muestra solo las entradas; los pasos 1–4
-calculan hacia delante `ab`, `p`, `q`, `F`; el paso 5 siembra ∂F/∂F = 1 y los pasos 6–10 calculan
-hacia atrás ∂F/∂p, ∂F/∂q, ∂F/∂ab, ∂F/∂a y ∂F/∂b. `reveal(a, b, paso)` dice qué se ve en cada nodo y
-`figure_step` lo dibuja. Este módulo no usa las funciones del estudiante.
+calculan hacia adelante `ab`, `p`, `q`, `F`; el paso 5 parte de ∂F/∂F = 1 y los pasos 6–10 calculan
+hacia atrás ∂F/∂p, ∂F/∂q, ∂F/∂ab, ∂F/∂a y ∂F/∂b. Los números salen de las funciones del
+estudiante: los valores de su `graph_forward` (ejercicio 1) y ∂F/∂a, ∂F/∂b de su `graph_backward`
+(ejercicio 2).
+`reveal` dice qué se ve en cada paso, `figure_step` lo dibuja y `frame` es la función del widget.
 """
 
 import io
+from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from course import plots
+from course.widgets import pending_message
 
 NODES = ("a", "b", "ab", "p", "q", "F")
 #: Aristas (origen, destino): el valor de `origen` entra en la operación de `destino`.
 EDGES = (("a", "ab"), ("b", "ab"), ("ab", "p"), ("ab", "q"), ("p", "F"), ("q", "F"))
 FORWARD_ORDER = ("ab", "p", "q", "F")
 BACKWARD_ORDER = ("F", "p", "q", "ab", "a", "b")
-#: Pasos del recorrido: 0 (entradas), 4 hacia delante y 6 hacia atrás.
+#: Pasos del recorrido: 0 (entradas), 4 hacia adelante y 6 hacia atrás.
 N_STEPS = 1 + len(FORWARD_ORDER) + len(BACKWARD_ORDER)
+#: Primer paso que muestra ∂F/∂a (el resultado de `graph_backward`).
+FIRST_INPUT_GRAD_STEP = 1 + len(FORWARD_ORDER) + BACKWARD_ORDER.index("a")
 
 POSITIONS = {"a": (0.0, 1.0), "b": (0.0, -1.0), "ab": (1.6, 0.0), "p": (3.2, 1.0), "q": (3.2, -1.0),
              "F": (4.8, 0.0)}
 OPERATION = {"a": "a", "b": "b", "ab": "×", "p": "+1", "q": "+2", "F": "×"}
-LABEL = {"a": "a", "b": "b", "ab": "ab", "p": "p", "q": "q", "F": "F"}
 VALUE_COLOR = "#1f77b4"
 GRAD_COLOR = "#d62728"
 
-
-def forward_values(a, b):
-    """Valores de los seis nodos para las entradas a, b (números): `{"a", "b", "ab", "p", "q", "F"}`."""
-    a, b = float(a), float(b)
-    ab = a * b
-    p, q = ab + 1.0, ab + 2.0
-    return {"a": a, "b": b, "ab": ab, "p": p, "q": q, "F": p * q}
+Values = dict[str, float]
 
 
-def local_derivatives(a, b):
-    """Derivada local de cada arista, ∂destino/∂origen: `{("a", "ab"): b, ..., ("q", "F"): p}`."""
-    v = forward_values(a, b)
-    return {("a", "ab"): v["b"], ("b", "ab"): v["a"], ("ab", "p"): 1.0, ("ab", "q"): 1.0,
-            ("p", "F"): v["q"], ("q", "F"): v["p"]}
-
-
-def backward_grads(a, b):
-    """∂F/∂nodo para los seis nodos, calculadas hacia atrás sumando sobre los caminos."""
-    local = local_derivatives(a, b)
-    grads = {"F": 1.0}
-    for node in BACKWARD_ORDER[1:]:
-        grads[node] = sum(grads[dst] * local[(src, dst)] for src, dst in EDGES if src == node)
-    return grads
+def local_derivatives(values: Values) -> dict[tuple[str, str], float]:
+    """Derivada local de cada arista, ∂destino/∂origen, leída de los valores (la tabla del texto)."""
+    return {("a", "ab"): values["b"], ("b", "ab"): values["a"], ("ab", "p"): 1.0, ("ab", "q"): 1.0,
+            ("p", "F"): values["q"], ("q", "F"): values["p"]}
 
 
 def _fmt(x):
@@ -78,27 +67,29 @@ def _forward_text(node, v):
         "q": f"q = ab + 2 = {_par(v['ab'])} + 2 = {_fmt(v['q'])}",
         "F": f"F = p·q = {_par(v['p'])}·{_par(v['q'])} = {_fmt(v['F'])}",
     }
-    return "Hacia delante: " + formulas[node]
+    return "Hacia adelante: " + formulas[node]
 
 
 def _backward_text(node, v, g):
     formulas = {
-        "F": "semilla: ∂F/∂F = 1",
-        "p": f"∂F/∂p = ∂F/∂F · q = 1·{_par(v['q'])} = {_fmt(g['p'])}",
-        "q": f"∂F/∂q = ∂F/∂F · p = 1·{_par(v['p'])} = {_fmt(g['q'])}",
-        "ab": (f"∂F/∂ab = ∂F/∂p·1 + ∂F/∂q·1 = {_par(g['p'])} + {_par(g['q'])} = {_fmt(g['ab'])}"
-               "  (dos caminos: se suman)"),
-        "a": f"∂F/∂a = ∂F/∂ab · b = {_par(g['ab'])}·{_par(v['b'])} = {_fmt(g['a'])}",
-        "b": f"∂F/∂b = ∂F/∂ab · a = {_par(g['ab'])}·{_par(v['a'])} = {_fmt(g['b'])}",
+        "F": lambda: "se parte de ∂F/∂F = 1",
+        "p": lambda: f"∂F/∂p = ∂F/∂F · q = 1·{_par(v['q'])} = {_fmt(g['p'])}",
+        "q": lambda: f"∂F/∂q = ∂F/∂F · p = 1·{_par(v['p'])} = {_fmt(g['q'])}",
+        "ab": lambda: (f"∂F/∂ab = ∂F/∂p·1 + ∂F/∂q·1 = {_par(g['p'])} + {_par(g['q'])} = {_fmt(g['ab'])}"
+                       "  (dos caminos: se suman)"),
+        "a": lambda: f"∂F/∂a = ∂F/∂ab · b = {_par(g['ab'])}·{_par(v['b'])} = {_fmt(g['a'])}",
+        "b": lambda: f"∂F/∂b = ∂F/∂ab · a = {_par(g['ab'])}·{_par(v['a'])} = {_fmt(g['b'])}",
     }
-    return "Hacia atrás: " + formulas[node]
+    return "Hacia atrás: " + formulas[node]()
 
 
-def reveal(a, b, step):
+def reveal(values: Values, input_grads: tuple[float, float] | None, step: int) -> dict:
     """Qué muestra el paso `step` (se recorta a 0…N_STEPS−1) del recorrido del grafo.
 
-    Devuelve un diccionario con:
-    - "values": `{nodo: valor o None}` (None = todavía no calculado hacia delante);
+    `values` tiene los seis nodos (`{"a", "b", "ab", "p", "q", "F"}`); `input_grads` es (∂F/∂a, ∂F/∂b),
+    necesario solo desde el paso `FIRST_INPUT_GRAD_STEP`. Las derivadas de `p`, `q` y `ab` se leen de las
+    derivadas locales, como en el texto. Devuelve un diccionario con:
+    - "values": `{nodo: valor o None}` (None = todavía no calculado hacia adelante);
     - "grads": `{nodo: ∂F/∂nodo o None}` (None = todavía no calculado hacia atrás);
     - "current": el nodo calculado en este paso (None en el paso 0);
     - "phase": "entradas", "forward" o "backward";
@@ -106,9 +97,13 @@ def reveal(a, b, step):
     - "text": la cuenta de este paso, en español, con los números.
     """
     step = int(min(max(int(step), 0), N_STEPS - 1))
-    v, g = forward_values(a, b), backward_grads(a, b)
+    v = {n: float(values[n]) for n in NODES}
     n_forward = min(step, len(FORWARD_ORDER))
     n_backward = max(0, step - len(FORWARD_ORDER))
+    g = {"F": 1.0, "p": v["q"], "q": v["p"]}
+    g["ab"] = g["p"] + g["q"]
+    if step >= FIRST_INPUT_GRAD_STEP:
+        g["a"], g["b"] = (float(x) for x in input_grads)
     known = {"a", "b"} | set(FORWARD_ORDER[:n_forward])
     derived = set(BACKWARD_ORDER[:n_backward])
     result = {
@@ -116,7 +111,7 @@ def reveal(a, b, step):
         "grads": {n: (g[n] if n in derived else None) for n in NODES},
         "current": None, "phase": "entradas", "edges": (),
         "text": (f"Paso 0: entradas a = {_fmt(v['a'])}, b = {_fmt(v['b'])}. "
-                 "Avanza el paso para calcular hacia delante."),
+                 "Avanza el paso para calcular hacia adelante."),
     }
     if n_backward:
         node = BACKWARD_ORDER[n_backward - 1]
@@ -129,10 +124,10 @@ def reveal(a, b, step):
     return result
 
 
-def draw_graph(ax, a, b, step):
+def draw_graph(ax, values: Values, input_grads: tuple[float, float] | None, step: int) -> dict:
     """Dibuja en `ax` el grafo con lo revelado en el paso `step`; devuelve el resultado de `reveal`."""
-    state = reveal(a, b, step)
-    local = local_derivatives(a, b)
+    state = reveal(values, input_grads, step)
+    local = local_derivatives(values)
     radius = 0.32
     for src, dst in EDGES:
         (x0, y0), (x1, y1) = POSITIONS[src], POSITIONS[dst]
@@ -143,12 +138,12 @@ def draw_graph(ax, a, b, step):
         backward = active and state["phase"] == "backward"
         # Hacia atrás la flecha activa apunta al revés: la derivada viaja de destino a origen.
         ax.add_artist(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="<|-" if backward else "-|>",
-                                     mutation_scale=14,
-                                     shrinkA=radius * 72, shrinkB=radius * 72, lw=2.5 if active else 1.2,
-                                     color=color, zorder=1))
-        if active and state["phase"] == "backward":
+                                      mutation_scale=14,
+                                      shrinkA=radius * 72, shrinkB=radius * 72, lw=2.5 if active else 1.2,
+                                      color=color, zorder=1))
+        if backward:
             xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
-            ax.text(xm, ym + 0.12, f"∂{LABEL[dst]}/∂{LABEL[src]} = {_fmt(local[(src, dst)])}", color=GRAD_COLOR,
+            ax.text(xm, ym + 0.12, f"∂{dst}/∂{src} = {_fmt(local[(src, dst)])}", color=GRAD_COLOR,
                     fontsize=8, ha="center", va="bottom",
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9), zorder=4)
     for node in NODES:
@@ -158,14 +153,14 @@ def draw_graph(ax, a, b, step):
         if current:
             edge = GRAD_COLOR if state["phase"] == "backward" else VALUE_COLOR
         ax.add_artist(Circle((x, y), radius, facecolor="#fff6d5" if current else "white", edgecolor=edge,
-                            lw=3 if current else 1.5, zorder=2))
+                             lw=3 if current else 1.5, zorder=2))
         ax.text(x, y, OPERATION[node], ha="center", va="center", fontsize=13, fontweight="bold", zorder=3)
         value, grad = state["values"][node], state["grads"][node]
         if value is not None:
-            ax.text(x, y + radius + 0.08, f"{LABEL[node]} = {_fmt(value)}", ha="center", va="bottom",
+            ax.text(x, y + radius + 0.08, f"{node} = {_fmt(value)}", ha="center", va="bottom",
                     color=VALUE_COLOR, fontsize=10, fontweight="bold", zorder=3)
         if grad is not None:
-            ax.text(x, y - radius - 0.08, f"∂F/∂{LABEL[node]} = {_fmt(grad)}", ha="center", va="top",
+            ax.text(x, y - radius - 0.08, f"∂F/∂{node} = {_fmt(grad)}", ha="center", va="top",
                     color=GRAD_COLOR, fontsize=10, fontweight="bold", zorder=3)
     ax.set_xlim(-0.7, 5.5)
     ax.set_ylim(-1.75, 1.85)
@@ -175,36 +170,58 @@ def draw_graph(ax, a, b, step):
     return state
 
 
-def figure_step(a, b, step, width=8.5, height=4.6):
+def figure_step(values: Values, input_grads: tuple[float, float] | None, step: int,
+                width: float = 8.5, height: float = 4.6):
     """Figura nueva con el grafo en el paso `step`; devuelve `(fig, estado)` (estado = `reveal`)."""
     fig, ax = plots.figure(width=width, height=height)
-    state = draw_graph(ax, a, b, step)
-    ax.text(-0.65, -1.72, "azul: valores hacia delante · rojo: derivadas ∂F/∂nodo hacia atrás",
+    state = draw_graph(ax, values, input_grads, step)
+    ax.text(-0.65, -1.72, "azul: valores hacia adelante · rojo: derivadas ∂F/∂nodo hacia atrás",
             fontsize=8, color="0.35", va="bottom")
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9)
     return fig, state
 
 
-def render_png(a, b, paso, dpi=80):
-    """Función del widget: la imagen PNG (bytes) del grafo para los controles `a`, `b` y `paso`.
+def render_png(values: Values, input_grads: tuple[float, float] | None, step: int, dpi: int = 80) -> bytes:
+    """La imagen PNG (bytes) del grafo en el paso `step`.
 
     Se dibuja sin recortar bordes (`bbox_inches` fijo), lo que la hace rápida (< 150 ms).
     """
-    fig, _ = figure_step(a, b, paso)
+    fig, _ = figure_step(values, input_grads, step)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
     return buffer.getvalue()
 
 
-# --- Gráfico del chequeo de gradientes ---------------------------------------------------------
+def frame(a: float, b: float, step: int,
+          graph_forward: Callable, graph_backward: Callable) -> tuple[bytes | None, str]:
+    """Función del widget: `(png, aviso)` del paso `step` con las funciones del estudiante.
+
+    Los valores salen de `graph_forward(a, b)` y, desde el paso `FIRST_INPUT_GRAD_STEP`, (∂F/∂a, ∂F/∂b) de
+    `graph_backward(a, b)`. Si la que hace falta todavía es un esqueleto, devuelve `(None, aviso)` con la
+    línea que dice qué completar; si no, `(png, "")`.
+    """
+    try:
+        values = {"a": a, "b": b, **graph_forward(a, b)}
+    except NotImplementedError:
+        return None, pending_message("`graph_forward` (ejercicio 1)")
+    input_grads = None
+    if step >= FIRST_INPUT_GRAD_STEP:
+        try:
+            input_grads = graph_backward(a, b)
+        except NotImplementedError:
+            return None, pending_message("`graph_backward` (ejercicio 2)")
+    return render_png(values, input_grads, step), ""
+
+
+# --- Gráfico de la comprobación de gradientes ------------------------------------------------
 
 #: Umbrales orientativos del error relativo entre gradiente analítico y numérico.
 THRESHOLDS = ((1e-7, "≤ 1e-7: correcto"), (1e-4, "≈ 1e-4: sospechoso (¿ReLU en un pliegue?)"),
               (1e-2, "> 1e-2: casi seguro un error"))
 
 
-def plot_relative_errors(ax, errors, title="Chequeo de gradientes"):
+def plot_relative_errors(ax, errors: dict[str, float], title: str = "Comprobación de gradientes") -> None:
     """Barras en escala logarítmica de `{etiqueta: error relativo}` con las franjas de los umbrales."""
     labels = list(errors)
     values = np.maximum(np.asarray([float(errors[k]) for k in labels]), 1e-14)

@@ -181,13 +181,6 @@ def call_quietly(function, *args, name=None, **kwargs):
             fail(f"{label} produjo un aviso numérico ({exc}); usa una fórmula estable.")
 
 
-def relative_error(a, b):
-    """Error relativo máximo entre dos arreglos, seguro cuando ambos son cero."""
-    a = _asarray(a, dtype=np.float64)
-    b = _asarray(b, dtype=np.float64)
-    return float(np.max(_abs(a - b) / np.maximum(1e-12, _abs(a) + _abs(b)))) if a.size else 0.0
-
-
 def passed(message="¡Bien! Todas las comprobaciones de esta celda pasaron."):
     """Mensaje final de una celda de test que pasó."""
     print(message)

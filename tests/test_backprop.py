@@ -1,4 +1,5 @@
-"""Fast tests of course/backprop.py (the computation-graph widget) and of notebook 04's reference code."""
+"""Fast tests of course/backprop.py (the computation-graph figure and widget, fed with the student's functions)
+and of notebook 04's solution and given cells."""
 
 from pathlib import Path
 
@@ -11,17 +12,21 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import backprop, mlp  # noqa: E402
+from autograder.reference import backprop as reference  # noqa: E402
+from course import backprop  # noqa: E402
+from course.widgets import pending_message  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "source" / "04_backprop" / "04_backprop.ipynb"
+CLASS_GRADS = {"F": 1.0, "p": 4.0, "q": 3.0, "ab": 7.0, "a": 14.0, "b": 7.0}
 
 
 def notebook_reference(*grade_ids):
-    """Namespace with the notebook's helper cell (phi, dphi) and the given solution cells, markers stripped."""
+    """Namespace with the notebook's given cells (03's functions, phi, dphi) and the given solution cells,
+    markers stripped."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    namespace = {"np": np, "sigmoid": mlp.sigmoid, "relu": mlp.relu}
-    helper = next(c for c in nb.cells if c.cell_type == "code" and "def dphi(" in c.source)
-    exec(helper.source, namespace)
+    namespace = {"np": np}
+    for marker in ("def cross_entropy(", "def dphi("):
+        exec(next(c.source for c in nb.cells if c.cell_type == "code" and marker in c.source), namespace)
     solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
                  if c.metadata.get("nbgrader", {}).get("solution")}
     for gid in grade_ids:
@@ -31,69 +36,102 @@ def notebook_reference(*grade_ids):
     return namespace
 
 
+def values_of(a, b):
+    return {"a": a, "b": b, **reference.graph_forward(a, b)}
+
+
+def final_state(a, b):
+    return backprop.reveal(values_of(a, b), reference.graph_backward(a, b), backprop.N_STEPS - 1)
+
+
 def numeric_partials(a, b, h=1e-6):
     F = lambda u, v: (u * v + 1) * (u * v + 2)  # noqa: E731
     return (F(a + h, b) - F(a - h, b)) / (2 * h), (F(a, b + h) - F(a, b - h)) / (2 * h)
 
 
-def test_seed_example_values_and_derivatives():
-    assert backprop.forward_values(1, 2) == {"a": 1.0, "b": 2.0, "ab": 2.0, "p": 3.0, "q": 4.0, "F": 12.0}
-    assert backprop.backward_grads(1, 2) == {"F": 1.0, "p": 4.0, "q": 3.0, "ab": 7.0, "a": 14.0, "b": 7.0}
+def stub(*_):
+    raise NotImplementedError()
+
+
+def test_class_example_values_and_derivatives():
+    state = final_state(1.0, 2.0)
+    assert state["values"] == {"a": 1.0, "b": 2.0, "ab": 2.0, "p": 3.0, "q": 4.0, "F": 12.0}
+    assert state["grads"] == CLASS_GRADS
 
 
 @pytest.mark.parametrize("a, b", [(0.0, 0.0), (1.5, -0.7), (-2.3, 0.4), (3.0, 3.0)])
-def test_backward_grads_match_numerical_derivatives(a, b):
-    grads = backprop.backward_grads(a, b)
+def test_inner_derivatives_match_numerical_derivatives(a, b):
+    grads = final_state(a, b)["grads"]
     da, db = numeric_partials(a, b)
-    assert grads["a"] == pytest.approx(da, rel=1e-6, abs=1e-6)
-    assert grads["b"] == pytest.approx(db, rel=1e-6, abs=1e-6)
-    assert grads["ab"] == pytest.approx(2 * a * b + 3)
+    assert grads["ab"] * b == pytest.approx(da, rel=1e-6, abs=1e-6)
+    assert grads["ab"] * a == pytest.approx(db, rel=1e-6, abs=1e-6)
+    assert (grads["a"], grads["b"]) == pytest.approx((da, db), rel=1e-6, abs=1e-6)
 
 
 def test_reveal_goes_forward_then_backward_node_by_node():
     seen_values, seen_grads = [], []
     for step in range(backprop.N_STEPS):
-        state = backprop.reveal(1.0, 2.0, step)
+        input_grads = reference.graph_backward(1.0, 2.0) if step >= backprop.FIRST_INPUT_GRAD_STEP else None
+        state = backprop.reveal(values_of(1.0, 2.0), input_grads, step)
         seen_values.append(sum(v is not None for v in state["values"].values()))
         seen_grads.append(sum(g is not None for g in state["grads"].values()))
         assert state["text"].startswith(f"Paso {step}")
     assert seen_values == [2, 3, 4, 5, 6, 6, 6, 6, 6, 6, 6]
     assert seen_grads == [0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6]
-    assert backprop.reveal(1.0, 2.0, 0)["phase"] == "entradas"
-    assert backprop.reveal(1.0, 2.0, 4)["current"] == "F" and backprop.reveal(1.0, 2.0, 4)["phase"] == "forward"
-    final = backprop.reveal(1.0, 2.0, backprop.N_STEPS - 1)
-    assert final["grads"] == backprop.backward_grads(1.0, 2.0)
-    assert final["values"] == backprop.forward_values(1.0, 2.0)
+    assert backprop.reveal(values_of(1.0, 2.0), None, 0)["phase"] == "entradas"
+    forward_F = backprop.reveal(values_of(1.0, 2.0), None, 4)
+    assert forward_F["current"] == "F" and forward_F["phase"] == "forward"
 
 
 def test_shared_node_step_sums_both_paths_and_names_its_edges():
-    state = backprop.reveal(1.0, 2.0, 8)
+    state = backprop.reveal(values_of(1.0, 2.0), None, 8)
     assert state["current"] == "ab" and state["phase"] == "backward"
     assert set(state["edges"]) == {("ab", "p"), ("ab", "q")}
     assert "4 + 3 = 7" in state["text"] and "dos caminos" in state["text"]
-    forward_F = backprop.reveal(1.0, 2.0, 4)
+    forward_F = backprop.reveal(values_of(1.0, 2.0), None, 4)
     assert set(forward_F["edges"]) == {("p", "F"), ("q", "F")}
     assert "F = p·q = 3·4 = 12" in forward_F["text"]
 
 
+def test_the_figure_shows_the_students_numbers_even_when_wrong():
+    state = backprop.reveal(values_of(1.0, 2.0), (13.0, 7.0), backprop.FIRST_INPUT_GRAD_STEP)
+    assert state["current"] == "a" and "7·2 = 13" in state["text"]
+    wrong_forward = {**values_of(1.0, 2.0), "F": 11.0}
+    assert "= 11" in backprop.reveal(wrong_forward, None, 4)["text"]
+
+
 def test_negative_factors_are_written_with_parentheses():
-    assert "1.5·(-0.7)" in backprop.reveal(1.5, -0.7, 1)["text"]
+    assert "1.5·(-0.7)" in backprop.reveal(values_of(1.5, -0.7), None, 1)["text"]
 
 
 def test_step_is_clamped():
-    assert backprop.reveal(1, 2, -5)["phase"] == "entradas"
-    assert backprop.reveal(1, 2, 99)["current"] == "b"
+    assert backprop.reveal(values_of(1, 2), None, -5)["phase"] == "entradas"
+    assert final_state(1, 2)["current"] == "b"
+    assert backprop.reveal(values_of(1, 2), (14, 7), 99)["current"] == "b"
 
 
 def test_figure_and_png_render():
-    fig, state = backprop.figure_step(1.0, 2.0, 8)
+    fig, state = backprop.figure_step(values_of(1.0, 2.0), None, 8)
     assert state["current"] == "ab"
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "∂F/∂ab = 7" in texts and "ab = 2" in texts
     plt.close(fig)
-    backprop.render_png(1.0, 2.0, 0)  # warm-up
+    backprop.render_png(values_of(1.0, 2.0), None, 0)  # warm-up
     for step in range(backprop.N_STEPS):
-        assert backprop.render_png(0.5, -1.2, step)[:8] == b"\x89PNG\r\n\x1a\n"
+        png, note = backprop.frame(0.5, -1.2, step, reference.graph_forward, reference.graph_backward)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and note == ""
+    assert plt.get_fignums() == []
+
+
+def test_frame_says_what_to_finish_while_a_function_is_a_stub():
+    for step in (0, backprop.N_STEPS - 1):
+        assert backprop.frame(1.0, 2.0, step, stub, stub) == (None, pending_message("`graph_forward` (ejercicio 1)"))
+    for step in range(backprop.FIRST_INPUT_GRAD_STEP):
+        png, note = backprop.frame(1.0, 2.0, step, reference.graph_forward, stub)
+        assert png is not None and note == ""
+    for step in range(backprop.FIRST_INPUT_GRAD_STEP, backprop.N_STEPS):
+        assert backprop.frame(1.0, 2.0, step, reference.graph_forward, stub) == (
+            None, pending_message("`graph_backward` (ejercicio 2)"))
     assert plt.get_fignums() == []
 
 
@@ -104,18 +142,37 @@ def test_plot_relative_errors_draws_one_bar_per_entry():
     plt.close(fig)
 
 
-def test_notebook_graph_solutions_agree_with_the_widget_logic():
+@pytest.mark.parametrize("a, b", [(1.0, 2.0), (-0.3, 2.5), (0.0, 4.0), (1e3, -2e-3)])
+def test_notebook_graph_solutions_agree_with_the_reference(a, b):
     ns = notebook_reference("graph_forward", "graph_backward")
-    for a, b in [(1.0, 2.0), (-0.3, 2.5), (0.0, 4.0)]:
-        values = backprop.forward_values(a, b)
-        assert ns["graph_forward"](a, b) == pytest.approx({k: values[k] for k in ("ab", "p", "q", "F")})
-        grads = backprop.backward_grads(a, b)
-        assert ns["graph_backward"](a, b) == pytest.approx((grads["a"], grads["b"]))
+    assert ns["graph_forward"](a, b) == pytest.approx(reference.graph_forward(a, b))
+    assert ns["graph_backward"](a, b) == pytest.approx(reference.graph_backward(a, b))
+
+
+def test_notebook_gradient_tools():
+    ns = notebook_reference("numerical_gradient", "relative_error")
+    x = np.array([[0.3, -1.2], [2.0, 0.5]])
+    before = x.copy()
+    np.testing.assert_allclose(ns["numerical_gradient"](lambda v: np.sum(np.sin(v)), x), np.cos(x), rtol=1e-8)
+    np.testing.assert_array_equal(x, before)
+    assert ns["relative_error"](np.zeros(3), np.zeros(3)) == 0.0
+    assert ns["relative_error"]([1.0, 2.0], [1.0, 3.0]) == pytest.approx(0.2)
+
+
+def test_given_cell_functions():
+    ns = notebook_reference()
+    with np.errstate(all="raise", under="ignore"):
+        np.testing.assert_allclose(ns["sigmoid"](np.array([-1000.0, 0.0, 1000.0])), [0.0, 0.5, 1.0])
+    np.testing.assert_array_equal(ns["relu"](np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])
+    Y = ns["one_hot"]([2, 0, 1], 3)
+    np.testing.assert_array_equal(Y, np.eye(3)[[2, 0, 1]])
+    Y_hat = np.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25], [0.2, 0.6, 0.2]])
+    assert ns["cross_entropy"](Y_hat, Y) == pytest.approx(-np.mean(np.log([0.7, 0.5, 0.6])))
 
 
 @pytest.mark.parametrize("sizes, activation, m", [
     ([3, 2], "sigmoid", 4), ([4, 5, 3], "tanh", 1), ([2, 6, 4, 3], "relu", 7), ([5, 3, 4, 6, 2], "sigmoid", 3)])
-def test_notebook_mlp_is_the_same_code_as_course_mlp(sizes, activation, m):
+def test_notebook_mlp_backward_matches_a_numerical_gradient(sizes, activation, m):
     ns = notebook_reference("mlp_forward", "mlp_backward")
     rng = np.random.default_rng(len(sizes) * 10 + m)
     params = {}
@@ -123,12 +180,16 @@ def test_notebook_mlp_is_the_same_code_as_course_mlp(sizes, activation, m):
         params[f"W{l}"] = rng.normal(size=(n_in, n_out))
         params[f"b{l}"] = rng.normal(size=n_out)
     X = rng.normal(size=(m, sizes[0]))
-    Y = mlp.one_hot(rng.integers(0, sizes[-1], size=m), sizes[-1])
+    Y = ns["one_hot"](rng.integers(0, sizes[-1], size=m), sizes[-1])
     Y_hat, cache = ns["mlp_forward"](X, params, activation)
-    Y_ref, cache_ref = mlp.forward(X, params, activation)
-    np.testing.assert_allclose(Y_hat, Y_ref, rtol=1e-12, atol=1e-15)
-    assert set(cache_ref) <= set(cache) | {"activation"}
-    grads, grads_ref = ns["mlp_backward"](Y, params, cache), mlp.backward(Y, params, cache_ref)
+    np.testing.assert_allclose(Y_hat.sum(axis=1), 1.0)
+    grads = ns["mlp_backward"](Y, params, cache)
     assert set(grads) == set(params)
-    for key in params:
-        np.testing.assert_allclose(grads[key], grads_ref[key], rtol=1e-10, atol=1e-14)
+    h = 1e-6
+    for key, value in params.items():
+        for index in np.ndindex(value.shape):
+            up, down = {**params, key: value.copy()}, {**params, key: value.copy()}
+            up[key][index] += h
+            down[key][index] -= h
+            loss = [ns["cross_entropy"](ns["mlp_forward"](X, p, activation)[0], Y) for p in (up, down)]
+            assert grads[key][index] == pytest.approx((loss[0] - loss[1]) / (2 * h), rel=1e-4, abs=1e-7)
