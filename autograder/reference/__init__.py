@@ -1,0 +1,1 @@
+"""Instructor-side reference implementations of graded functions (never shipped to students)."""
