@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from autograder.reference import mlp as reference  # noqa: E402
 from course import activations, backprop, fashion, perceptron, regularization, sgd, xor  # noqa: E402
 
 UPDATES = 20
@@ -34,8 +35,12 @@ def widget_updates():
     images = rng.integers(0, 256, (200, 28, 28), dtype=np.uint8)
     labels = rng.integers(0, 10, 200)
     probs = rng.dirichlet(np.ones(10), 200)
-    explorer = sgd.Explorer()
+    explorer = sgd.Explorer(sgd.optimizers(reference.sgd_step, reference.momentum_step, reference.adam_step),
+                            reference.iterate_minibatches, *sgd.make_regression())
     split = regularization.overfitting_data()
+    kit = regularization.Kit(reference.net, reference.he_init, reference.adam_step, reference.l2_penalty_grad,
+                             dropout_forward=reference.dropout_forward, dropout_backward=reference.dropout_backward,
+                             early_stopping=reference.early_stopping)
     seeds = xor.seed_slider_values()
     optimizers = list(sgd.OPTIMIZERS)
     return {
@@ -48,7 +53,7 @@ def widget_updates():
         "05 explorador SGD": lambda i: (explorer.update(10 ** (-3 + 0.1 * i), 10, optimizers[i % len(optimizers)]),
                                         png(explorer.fig, close=False)),
         "06 regularización (botón, reentrena)": lambda i: png(regularization.widget_update(
-            10 ** (-5 + 0.2 * i), 0.05 * (i % 10), i % 3 * 10, split=split)[0]),
+            kit, 10 ** (-5 + 0.2 * i), 0.05 * (i % 10), i % 3 * 10, split=split)[0]),
         "07 navegador de imágenes": lambda i: png(fashion.draw_browser(images, labels, probs, i,
                                                                       ("todas", "solo errores")[i % 2])[0]),
     }
