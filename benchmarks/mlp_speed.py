@@ -1,4 +1,4 @@
-"""P4 — the course's NumPy MLP vs Keras on the same 784-300-100-10 net, data and batch size, vs the machine's floor.
+"""P4 — the course's NumPy MLP (`course.mlp.train` with `autograder.reference.mlp`) vs Keras on the same 784-300-100-10 net, data and batch size, vs the machine's floor.
 
 Floor: the epoch's floating-point operations (`course.sgd.epoch_flops`, ≈ 6 × weights × images) divided by the
 measured rate of a large float32 matrix product (`course.sgd.matmul_gflops`). Targets: ≤ 1.5× the floor and ≥ 4× faster than Keras's `fit` at batch 32.
@@ -9,6 +9,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from autograder.reference import mlp as reference
 from course import data, mlp
 from course.sgd import epoch_flops, matmul_gflops
 
@@ -16,11 +17,12 @@ LAYERS = (784, 300, 100, 10)
 
 
 def numpy_run(X, y, X_test, y_test, epochs, batch_size, lr=0.01):
-    params = mlp.he_init(LAYERS, np.random.default_rng(0), dtype=np.float32)
+    params = reference.he_init(LAYERS, np.random.default_rng(0), dtype=np.float32)
     start = time.perf_counter()
-    params, _ = mlp.train(params, X, y, epochs=epochs, batch_size=batch_size, lr=lr, activation="relu")
+    params, _ = mlp.train(reference.net, params, X, y, reference.sgd_in_place(lr), epochs=epochs,
+                          batches=reference.minibatches(batch_size))
     seconds = (time.perf_counter() - start) / epochs
-    return seconds, mlp.accuracy(params, X_test, y_test, activation="relu")
+    return seconds, reference.net.accuracy(params, X_test, y_test)
 
 
 def keras_run(X, y, X_test, y_test, epochs, batch_size, lr=0.01):

@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 
 from autograder.reference import activations as activations_ref  # noqa: E402
 from autograder.reference import backprop as backprop_ref  # noqa: E402
+from autograder.reference import mlp as reference  # noqa: E402
 from autograder.reference import perceptron as perceptron_ref  # noqa: E402
 from autograder.reference import xor as xor_ref  # noqa: E402
 from course import activations, backprop, fashion, perceptron, regularization, sgd, xor  # noqa: E402
@@ -38,10 +39,14 @@ def widget_updates():
     images = rng.integers(0, 256, (200, 28, 28), dtype=np.uint8)
     labels = rng.integers(0, 10, 200)
     probs = rng.dirichlet(np.ones(10), 200)
-    explorer = sgd.Explorer()
+    explorer = sgd.Explorer(sgd.optimizers(reference.sgd_step, reference.momentum_step, reference.adam_step),
+                            reference.iterate_minibatches, *sgd.make_regression())
     split = regularization.overfitting_data()
     weights = xor.class_slider_values()
     network = xor.Network(xor_ref.sigmoid, xor_ref.dense_forward, xor_ref.xor_network)
+    kit = regularization.Kit(reference.net, reference.he_init, reference.adam_step, reference.l2_penalty_grad,
+                             dropout_forward=reference.dropout_forward, dropout_backward=reference.dropout_backward,
+                             early_stopping=reference.early_stopping)
     optimizers = list(sgd.OPTIMIZERS)
     return {
         "01 perceptrón (w1)": lambda i: png(perceptron.draw_view(perceptron.gate_view(
@@ -57,7 +62,7 @@ def widget_updates():
         "05 explorador SGD": lambda i: (explorer.update(10 ** (-3 + 0.1 * i), 10, optimizers[i % len(optimizers)]),
                                         png(explorer.fig, close=False)),
         "06 regularización (botón, reentrena)": lambda i: png(regularization.widget_update(
-            10 ** (-5 + 0.2 * i), 0.05 * (i % 10), i % 3 * 10, split=split)[0]),
+            kit, 10 ** (-5 + 0.2 * i), 0.05 * (i % 10), i % 3 * 10, split=split)[0]),
         "07 navegador de imágenes": lambda i: png(fashion.draw_browser(images, labels, probs, i,
                                                                       ("todas", "solo errores")[i % 2])[0]),
     }

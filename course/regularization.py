@@ -1,14 +1,18 @@
 """Cuaderno 06 (regularización): el ejemplo de sobreajuste, la tabla de comparación y el widget.
 
-Todo se apoya en la MLP del curso (`course.mlp.train`, que ya sabe aplicar L2, L1, dropout y parada
-temprana), así que aquí no hay otro bucle de entrenamiento. Este módulo no usa las funciones que
-escribe el estudiante: el widget funciona aunque el cuaderno tenga ejercicios sin hacer.
+El entrenamiento es el bucle de `course.mlp.train` con las piezas de un `Kit`: la red y Adam que vienen
+con el cuaderno (`red.py`, `optimizacion.py`) y TUS penalizaciones, dropout y parada temprana. Mientras
+una de las tuyas que hace falta es todavía el esqueleto, lanza `NotImplementedError` (el cuaderno
+muestra entonces qué completar).
 
 El ejemplo: 200 puntos de las lunas con mucho ruido, de los que solo 30 son de entrenamiento
 (70 de validación y 100 de prueba), y una red 2-64-64-2 con 4 482 parámetros (150 por ejemplo).
 """
 
+import dataclasses
 import time
+from collections.abc import Callable
+from types import ModuleType
 
 import numpy as np
 
@@ -16,8 +20,8 @@ from course import data, mlp, plots
 
 #: Tamaños de la red del ejemplo: 2 entradas, dos capas ocultas de 64 ReLU, 2 clases.
 LAYERS = (2, 64, 64, 2)
-#: Hiperparámetros del entrenamiento del ejemplo (Adam, lote completo de 30 puntos).
-TRAINING = {"epochs": 150, "batch_size": 30, "lr": 0.01, "optimizer": "adam", "activation": "relu"}
+#: Hiperparámetros del entrenamiento del ejemplo: Adam con η = 0.01, lote completo (30 puntos), 150 épocas.
+EPOCHS, LEARNING_RATE, ACTIVATION = 150, 0.01, "relu"
 #: Tamaños de la partición del ejemplo: entrenamiento, validación y prueba.
 SIZES = (30, 70, 100)
 
@@ -36,25 +40,58 @@ def overfitting_data(seed=6, noise=0.35):
             "X_test": X[b:], "y_test": y[b:]}
 
 
-def train_net(split, lam=0.0, l1=0.0, dropout=0.0, patience=None, epochs=None, seed=0):
+@dataclasses.dataclass(frozen=True)
+class Kit:
+    """Las piezas con que se entrena la red del ejemplo.
+
+    `net` es el módulo de la red (`red.py`), `he_init` y `adam_step` los del cuaderno 05 que vienen con
+    este cuaderno; el resto son tus funciones (None mientras no hagan falta).
+    """
+
+    net: ModuleType
+    he_init: Callable
+    adam_step: Callable
+    l2_penalty_grad: Callable | None = None
+    l1_penalty_grad: Callable | None = None
+    dropout_forward: Callable | None = None
+    dropout_backward: Callable | None = None
+    early_stopping: Callable | None = None
+
+    def using(self, **functions) -> "Kit":
+        """El mismo kit con más funciones tuyas, p. ej. `kit.using(l2_penalty_grad=l2_penalty_grad)`."""
+        return dataclasses.replace(self, **functions)
+
+
+def train_net(kit: Kit, split, lam=0.0, l1=0.0, dropout=0.0, patience=None, epochs=None, seed=0):
     """Entrena la red del ejemplo con la regularización pedida; devuelve `(params, history)`.
 
-    `lam` es el λ de L2 (λΣw²), `l1` el de L1 (λΣ|w|), `dropout` la tasa de apagado de las capas
-    ocultas y `patience` la paciencia de la parada temprana (None = sin parada temprana).
+    `lam` es el λ de L2 (λΣw², con tu `l2_penalty_grad`), `l1` el de L1 (λΣ|w|, con tu `l1_penalty_grad`),
+    `dropout` la tasa de apagado de las capas ocultas (con tus `dropout_forward` y `dropout_backward`) y
+    `patience` la paciencia de la parada temprana (con tu `early_stopping`; None = sin parada temprana).
     """
-    settings = dict(TRAINING)
-    if epochs is not None:
-        settings["epochs"] = int(epochs)
-    params = mlp.he_init(list(LAYERS), np.random.default_rng(seed))
-    return mlp.train(params, split["X_train"], split["y_train"], X_val=split["X_val"], y_val=split["y_val"],
-                     l2=float(lam), l1=float(l1), dropout=float(dropout), patience=patience, seed=seed,
-                     **settings)
+    rng = np.random.default_rng(seed)
+    params = kit.he_init(list(LAYERS), rng)
+
+    def penalty_grad(p):
+        parts = ([kit.l2_penalty_grad(p, lam)] if lam else []) + ([kit.l1_penalty_grad(p, l1)] if l1 else [])
+        return {k: sum(part[k] for part in parts) for k in p}
+
+    drop = None
+    if dropout:
+        drop = (lambda A: kit.dropout_forward(A, dropout, rng),
+                lambda dA, mask: kit.dropout_backward(dA, mask, dropout))
+    return mlp.train(kit.net, params, split["X_train"], split["y_train"],
+                     lambda p, g, state: kit.adam_step(p, g, state, lr=LEARNING_RATE),
+                     epochs=EPOCHS if epochs is None else int(epochs), activation=ACTIVATION,
+                     validation=(split["X_val"], split["y_val"]),
+                     penalty_grad=penalty_grad if lam or l1 else None, dropout=drop,
+                     early_stopping=(kit.early_stopping, patience) if patience else None)
 
 
-def evaluate(params, X, y):
+def evaluate(kit: Kit, params, X, y):
     """Pérdida (entropía cruzada media) y exactitud de `params` sobre X (m, 2), y (m,)."""
-    probs = mlp.forward(X, params, TRAINING["activation"])[0]
-    return mlp.cross_entropy(probs, y), float(np.mean(probs.argmax(axis=1) == y))
+    probs = kit.net.forward(X, params, ACTIVATION)[0]
+    return kit.net.cross_entropy(probs, y), float(np.mean(probs.argmax(axis=1) == y))
 
 
 def small_weights(params, tol=1e-2):
@@ -63,7 +100,7 @@ def small_weights(params, tol=1e-2):
     return float(np.mean(np.abs(weights) < tol))
 
 
-def compare(split, configs, epochs=None):
+def compare(kit: Kit, split, configs, epochs=None):
     """Entrena una red por configuración `{nombre: kwargs de train_net}` y mide cada una.
 
     Devuelve una lista de filas (diccionarios) con "nombre", "pérdida ent.", "pérdida val.",
@@ -71,9 +108,9 @@ def compare(split, configs, epochs=None):
     """
     rows = []
     for name, kwargs in configs.items():
-        params, history = train_net(split, epochs=epochs, **kwargs)
-        train_loss, _ = evaluate(params, split["X_train"], split["y_train"])
-        val_loss, val_acc = evaluate(params, split["X_val"], split["y_val"])
+        params, history = train_net(kit, split, epochs=epochs, **kwargs)
+        train_loss, _ = evaluate(kit, params, split["X_train"], split["y_train"])
+        val_loss, val_acc = evaluate(kit, params, split["X_val"], split["y_val"])
         rows.append({"nombre": name, "pérdida ent.": train_loss, "pérdida val.": val_loss,
                      "exactitud val.": val_acc, "épocas": len(history["loss"]),
                      "pesos ≈ 0": small_weights(params), "params": params, "history": history})
@@ -92,11 +129,11 @@ def format_table(rows):
     return "\n".join(lines)
 
 
-def plot_training(params, history, split, axes=None, title="", resolution=80):
+def plot_training(kit: Kit, params, history, split, axes=None, title="", resolution=80):
     """Frontera de decisión (izquierda) y curvas de pérdida (derecha) de una red entrenada.
 
     En las curvas se marca la mejor época de validación y, si hubo parada temprana, la época en
-    que se paró (`history["best_epoch"]`, que pone `mlp.train` con `patience`). Devuelve la figura.
+    que se paró (`history["best_epoch"]`, que pone `mlp.train` con parada temprana). Devuelve la figura.
     """
     if axes is None:
         fig, axes = plots.figure(ncols=2, width=4.8, height=3.8)
@@ -105,7 +142,7 @@ def plot_training(params, history, split, axes=None, title="", resolution=80):
         ax.clear()
 
     def prob_class_1(points):
-        return mlp.forward(points, params, TRAINING["activation"])[0][:, 1]
+        return kit.net.forward(points, params, ACTIVATION)[0][:, 1]
 
     plots.plot_decision_regions(axes[0], prob_class_1, split["X_train"], split["y_train"],
                                 resolution=resolution, margin=0.8)
@@ -133,8 +170,8 @@ def plot_training(params, history, split, axes=None, title="", resolution=80):
     return fig
 
 
-def widget_update(lam, rate, patience, split=None, axes=None, epochs=None):
-    """Lo que hace el widget al pulsar «Entrenar»: reentrena la red y redibuja.
+def widget_update(kit: Kit, lam, rate, patience, split=None, axes=None, epochs=None):
+    """Lo que hace el widget al presionar «Entrenar»: reentrena la red (con tus funciones) y redibuja.
 
     `lam` es el λ de L2 (el deslizador es logarítmico: λ = 1e-5 ya es casi sin regularizar), `rate`
     la tasa de dropout y `patience` la paciencia (0 = sin parada temprana). Devuelve
@@ -143,22 +180,22 @@ def widget_update(lam, rate, patience, split=None, axes=None, epochs=None):
     split = split or overfitting_data()
     lam = float(lam)
     start = time.perf_counter()
-    params, history = train_net(split, lam=lam, dropout=rate, patience=int(patience) or None, epochs=epochs)
+    params, history = train_net(kit, split, lam=lam, dropout=rate, patience=int(patience) or None, epochs=epochs)
     seconds = time.perf_counter() - start
-    val_loss, val_acc = evaluate(params, split["X_val"], split["y_val"])
+    val_loss, val_acc = evaluate(kit, params, split["X_val"], split["y_val"])
     title = f"λ = {lam:.1e}, dropout = {rate:.2f}, paciencia = {int(patience) or 'sin parada'}"
-    fig = plot_training(params, history, split, axes=axes, title=title)
+    fig = plot_training(kit, params, history, split, axes=axes, title=title)
     text = (f"Pérdida de validación de la red devuelta: {val_loss:.3f} (exactitud {val_acc:.1%}); "
             f"{len(history['loss'])} épocas entrenadas en {1000 * seconds:.0f} ms.")
     return fig, text, seconds
 
 
-def plot_boundaries(rows, split, resolution=80):
+def plot_boundaries(kit: Kit, rows, split, resolution=80):
     """Una frontera de decisión por fila de `compare`, en fila, con su pérdida de validación."""
     fig, axes = plots.figure(ncols=len(rows), width=3.2, height=3.2, squeeze=False)
     for ax, row in zip(axes[0], rows):
         def prob_class_1(points, params=row["params"]):
-            return mlp.forward(points, params, TRAINING["activation"])[0][:, 1]
+            return kit.net.forward(points, params, ACTIVATION)[0][:, 1]
 
         plots.plot_decision_regions(ax, prob_class_1, split["X_train"], split["y_train"],
                                     resolution=resolution, margin=0.8)

@@ -4,14 +4,13 @@ El problema es la regresión lineal del libro de Géron: `x ~ 2·U(0, 1)`, `y = 
 `θ = (θ0, θ1)` = (sesgo, pendiente). Se minimiza `J(θ) = (1/2m)·‖X_b θ − y‖²` (la mitad del MSE),
 cuyo gradiente es `(1/m)·X_bᵀ(X_b θ − y)`; las curvas muestran el MSE `(1/m)·‖X_b θ − y‖²`.
 
-Como solo hay dos parámetros, el gradiente de un mini-lote depende de cinco sumas del lote
-(`B, Σx, Σx², Σy, Σxy`), que se calculan de una vez por época con NumPy; el bucle de
-actualizaciones trabaja con números de Python y es muy rápido (el widget responde en < 150 ms).
-Nada aquí usa las funciones del estudiante: son implementaciones de referencia del curso.
+Los caminos de θ se calculan con TUS funciones del cuaderno (los pasos de los optimizadores y el recorrido
+en mini-batches), que el cuaderno pasa como argumentos: aquí solo están el problema, las figuras y el widget.
 """
 
 import math
 import time
+from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -77,60 +76,68 @@ def schedule(kind, eta0, t, decay=0.01, drop_every=200, factor=0.5):
     raise ValueError(f"Programa de tasa desconocido: {kind!r}.")
 
 
-def _batch_sums(x, y, order, batch_size):
-    """Sumas suficientes de cada mini-lote de una época: arreglo (n_lotes, 5) con B, Σx, Σx², Σy, Σxy."""
-    xs, ys = x[order], y[order]
-    starts = np.arange(0, len(x), batch_size)
-    columns = np.column_stack([np.ones_like(xs), xs, xs * xs, ys, xs * ys])
-    return np.add.reduceat(columns, starts, axis=0)
+def gd_path(gd_linear_regression: Callable, X, y, eta, n_iter):
+    """El camino de TU descenso por gradiente por lotes: θ tras k = 0, 1, …, n_iter pasos (desde θ = 0).
+
+    Devuelve un diccionario como el de `optimize` (una actualización por época).
+    """
+    path = np.array([gd_linear_regression(X, y, eta, k)[0] for k in range(n_iter + 1)], dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss = mse(path, X, y)
+    return {"path": path, "loss": loss, "epoch": np.arange(len(path), dtype=float), "steps_per_epoch": 1,
+            "diverged": bool(not np.isfinite(loss[-1]) or loss[-1] > loss[0])}
 
 
-def optimize(X, y, lr=0.1, batch_size="all", optimizer="sgd", epochs=20, beta=0.9, beta2=0.999,
-             eps=1e-8, decay=0.0, theta0=THETA_START, seed=0):
-    """Entrena θ = (θ0, θ1) de la regresión lineal 1-D con mini-lotes y devuelve un diccionario.
+def with_rate(step: Callable, lr: float) -> Callable:
+    """Un optimizador de `optimizers` con la tasa fija, en la forma de `course.mlp.train`: `paso(params, grads, estado)`."""
+    return lambda params, grads, state: step(params, grads, state, lr)
 
-    X (m, 1), y (m,). `batch_size` es un entero o "all" (descenso por gradiente por lotes).
-    `optimizer`: "sgd", "momentum" (v ← βv − η∇, θ ← θ + v) o "adam" (con corrección de sesgo).
-    `decay > 0` usa la tasa η_t = η / (1 + decay·t). Los lotes se barajan en cada época (`seed`).
+
+def optimizers(sgd_step: Callable, momentum_step: Callable | None = None, adam_step: Callable | None = None,
+               beta: float = 0.9) -> dict:
+    """Tus optimizadores con una misma forma, `paso(params, grads, estado, lr) → (params, estado)`.
+
+    Recibe tu `sgd_step` y, si ya los tienes, `momentum_step` (con `beta`) y `adam_step`; devuelve un
+    diccionario con las claves "sgd", "momentum" y "adam" de los que recibió.
+    """
+    steps = {"sgd": lambda params, grads, state, lr: (sgd_step(params, grads, lr), state)}
+    if momentum_step is not None:
+        steps["momentum"] = lambda params, grads, state, lr: momentum_step(params, grads, state, lr, beta)
+    if adam_step is not None:
+        steps["adam"] = lambda params, grads, state, lr: adam_step(params, grads, state, lr)
+    return steps
+
+
+def optimize(X, y, step: Callable, batches: Callable, lr=0.1, batch_size="all", epochs=20, decay=0.0,
+             theta0=THETA_START, seed=0):
+    """Entrena θ = (θ0, θ1) de la regresión lineal 1-D con mini-batches y devuelve un diccionario.
+
+    X (m, 1), y (m,). `step(params, grads, estado, lr)` es un optimizador de `optimizers` (con tus funciones)
+    y `batches` tu `iterate_minibatches`, que recorre cada época (barajada con `seed`, salvo con el lote
+    completo). `batch_size` es un entero o "all" (descenso por gradiente por lotes). `decay > 0` usa la tasa
+    η_t = η / (1 + decay·t). El gradiente de cada lote es (1/B)·X_bᵀ(X_b θ − y).
 
     Devuelve {"path": (k + 1, 2) los θ visitados, "loss": (k + 1,) su MSE sobre todos los datos,
-    "epoch": (k + 1,) la época (fraccionaria) de cada punto, "steps_per_epoch": int,
-    "diverged": bool}.
+    "epoch": (k + 1,) la época (fraccionaria) de cada punto, "steps_per_epoch": int, "diverged": bool}.
     """
-    x = np.asarray(X, dtype=float).reshape(-1)
+    Xb = add_bias(X)
     y = np.asarray(y, dtype=float).reshape(-1)
-    m = len(x)
+    m = len(y)
     batch = m if batch_size in ("all", None) else max(1, min(int(batch_size), m))
     steps_per_epoch = math.ceil(m / batch)
     rng = np.random.default_rng(seed)
-    t0, t1 = float(theta0[0]), float(theta0[1])
-    v0 = v1 = s0 = s1 = 0.0  # velocidad (momentum) o primer momento (Adam); segundo momento (Adam)
-    path = [(t0, t1)]
+    params, state = {"theta": np.array(theta0, dtype=float)}, {}
+    path = [params["theta"]]
     diverged = False
     t = 0
     for _ in range(int(epochs)):
-        order = rng.permutation(m) if batch < m else np.arange(m)
-        for n, sx, sxx, sy, sxy in _batch_sums(x, y, order, batch).tolist():
-            # ∇J del lote: (1/B)·X_bᵀ(X_b θ − y), escrito con las sumas del lote.
-            g0 = (n * t0 + t1 * sx - sy) / n
-            g1 = (t0 * sx + t1 * sxx - sxy) / n
-            eta = lr / (1 + decay * t) if decay else lr
+        for X_batch, y_batch in batches(Xb, y, batch, batch < m, rng):
+            theta = params["theta"]
+            grads = {"theta": X_batch.T @ (X_batch @ theta - y_batch) / len(y_batch)}
+            params, state = step(params, grads, state, lr / (1 + decay * t) if decay else lr)
             t += 1
-            if optimizer == "momentum":
-                v0, v1 = beta * v0 - eta * g0, beta * v1 - eta * g1
-                t0, t1 = t0 + v0, t1 + v1
-            elif optimizer == "adam":
-                v0, v1 = beta * v0 + (1 - beta) * g0, beta * v1 + (1 - beta) * g1
-                s0, s1 = beta2 * s0 + (1 - beta2) * g0 * g0, beta2 * s1 + (1 - beta2) * g1 * g1
-                c1, c2 = 1 - beta ** t, 1 - beta2 ** t
-                t0 -= eta * (v0 / c1) / (math.sqrt(s0 / c2) + eps)
-                t1 -= eta * (v1 / c1) / (math.sqrt(s1 / c2) + eps)
-            elif optimizer == "sgd":
-                t0, t1 = t0 - eta * g0, t1 - eta * g1
-            else:
-                raise ValueError(f"Optimizador desconocido: {optimizer!r}.")
-            path.append((t0, t1))
-            if not (abs(t0) < 1e6 and abs(t1) < 1e6):
+            path.append(np.asarray(params["theta"], dtype=float))
+            if not np.all(np.abs(path[-1]) < 1e6):
                 diverged = True
                 break
         if diverged:
@@ -192,29 +199,16 @@ def plot_loss(ax, result, label=None, color=None):
     ax.set_ylabel("MSE (todos los datos)")
 
 
-def explore(lr=0.1, batch_size=10, optimizer="mini-batch", epochs=20, X=None, y=None, show=True):
-    """Entrena con los controles dados y dibuja camino + curva de pérdida en una figura nueva.
-
-    `optimizer` es una clave de `OPTIMIZERS`. Devuelve `(fig, result)` con el resultado de `optimize`.
-    """
-    explorer = Explorer(X, y)
-    result = explorer.update(lr, batch_size, optimizer, epochs)
-    if show:
-        plt.show()
-    return explorer.fig, result
-
-
 class Explorer:
     """La figura del widget (contornos + camino, curva de pérdida), creada una vez.
 
+    `steps` son los optimizadores de `optimizers` y `batches` tu `iterate_minibatches`.
     `update(lr, batch_size, optimizer, epochs)` vuelve a entrenar y solo cambia los datos de las
     líneas, así que redibujar es rápido; devuelve el resultado de `optimize`.
     """
 
-    def __init__(self, X=None, y=None):
-        if X is None or y is None:
-            X, y = _default_data()
-        self.X, self.y = X, y
+    def __init__(self, steps: dict, batches: Callable, X, y):
+        self.steps, self.batches, self.X, self.y = steps, batches, X, y
         self.fig, (self.ax_path, self.ax_loss) = plots.figure(ncols=2, width=4.8, height=4.0)
         plot_contours(self.ax_path, X, y)
         (self.path_line,) = self.ax_path.plot([], [], color=plots.COLORS[1], lw=1, marker="o", markersize=3)
@@ -228,7 +222,7 @@ class Explorer:
     def update(self, lr=0.1, batch_size=10, optimizer="mini-batch", epochs=20):
         key, fixed_batch = OPTIMIZERS[optimizer]
         batch = fixed_batch if fixed_batch is not None else batch_size
-        result = optimize(self.X, self.y, lr=lr, batch_size=batch, optimizer=key, epochs=epochs)
+        result = optimize(self.X, self.y, self.steps[key], self.batches, lr=lr, batch_size=batch, epochs=epochs)
         path = result["path"]
         self.path_line.set_data(path[:, 0], path[:, 1])
         self.path_line.set_marker("o" if len(path) <= 60 else "")
@@ -245,15 +239,6 @@ class Explorer:
         status = "¡diverge!" if result["diverged"] or not np.isfinite(final) else f"MSE final {final:.3f}"
         self.ax_loss.set_title(f"η = {lr:.3g}: {status}", fontsize=9)
         return result
-
-
-_DATA = {}
-
-
-def _default_data():
-    if "xy" not in _DATA:
-        _DATA["xy"] = make_regression()
-    return _DATA["xy"]
 
 
 def gradient_spread(X, y, theta, batch_sizes, n_draws=300, seed=0):
@@ -274,18 +259,20 @@ def gradient_spread(X, y, theta, batch_sizes, n_draws=300, seed=0):
 
 # --- Inicialización de una red profunda ----------------------------------------------------------
 
-def init_params(layer_sizes, kind, rng, dtype=np.float32):
-    """Pesos iniciales: "ceros", "he" (std √(2/n_entrada)) o "grande" (std 1); sesgos cero."""
+def constant_std_init(layer_sizes, std, rng, dtype=np.float32):
+    """Pesos normales de media 0 y la MISMA desviación estándar `std` en todas las capas; sesgos cero.
+
+    Sirve para comparar con He: `std = 0` (todo ceros) o `std = 1` (demasiado grandes).
+    """
     params = {}
     for l, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
-        std = {"ceros": 0.0, "he": math.sqrt(2.0 / n_in), "grande": 1.0}[kind]
         params[f"W{l}"] = (rng.standard_normal((n_in, n_out)) * std).astype(dtype)
         params[f"b{l}"] = np.zeros(n_out, dtype=dtype)
     return params
 
 
 def activation_stds(params, X):
-    """Desviación típica de las activaciones ReLU de cada capa oculta al propagar X (lista)."""
+    """Desviación estándar de las activaciones ReLU de cada capa oculta al propagar X (lista)."""
     A = np.asarray(X)
     stds = []
     n = sum(1 for key in params if key.startswith("W"))

@@ -1,7 +1,8 @@
 """Cross-check of the course's backpropagation against TensorFlow's automatic differentiation.
 
 Both the reference `mlp_forward`/`mlp_backward` of notebook 04 (taken from the source notebook's
-solution cells) and `course.mlp.forward/backward` (used by notebooks 05 and 06) are compared with
+solution cells) and the network that ships with notebooks 05 and 06 (`source/05_sgd/red.py`, loaded by
+`autograder.reference.mlp`) are compared with
 `tf.GradientTape` on random float64 networks of several depths, batch sizes and activations, so the
 course's reference is checked by an engine nobody here wrote. Runs in CI (`make test`), never at
 grading time: notebooks 01–06 do not import TensorFlow.
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 from test_backprop import notebook_reference  # the same extraction of the notebook's solution cells
 
-from course import mlp
+from autograder.reference.mlp import net
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +49,7 @@ def random_problem(sizes, m, seed):
         params[f"W{l}"] = rng.normal(scale=1.0, size=(n_in, n_out))
         params[f"b{l}"] = rng.normal(scale=0.5, size=n_out)
     X = rng.normal(size=(m, sizes[0]))
-    Y = mlp.one_hot(rng.integers(0, sizes[-1], size=m), sizes[-1])
+    Y = net.one_hot(rng.integers(0, sizes[-1], size=m), sizes[-1])
     return params, X, Y
 
 
@@ -72,7 +73,7 @@ def check_against_tensorflow(forward, backward, tf, sizes, activation, m, seed):
     probs_tf, loss_tf, grads_tf = tensorflow_reference(tf, params, X, Y, activation)
     Y_hat, cache = forward(X, params, activation)
     np.testing.assert_allclose(Y_hat, probs_tf, rtol=1e-10, atol=1e-13)
-    assert mlp.cross_entropy(Y_hat, Y) == pytest.approx(loss_tf, rel=1e-10)
+    assert net.cross_entropy(Y_hat, Y) == pytest.approx(loss_tf, rel=1e-10)
     grads = backward(Y, params, cache)
     assert set(grads) == set(params)
     for key in params:
@@ -87,5 +88,6 @@ def test_notebook_reference_backprop_matches_gradient_tape(tf, notebook_mlp, siz
 
 
 @pytest.mark.parametrize("sizes, activation, m", CONFIGS)
-def test_course_mlp_backprop_matches_gradient_tape(tf, sizes, activation, m):
-    check_against_tensorflow(mlp.forward, mlp.backward, tf, sizes, activation, m, seed=len(sizes) * 100 + m + 1)
+def test_shipped_network_backprop_matches_gradient_tape(tf, sizes, activation, m):
+    """The network that ships with notebooks 05–06 (red.py)."""
+    check_against_tensorflow(net.forward, net.backward, tf, sizes, activation, m, seed=len(sizes) * 100 + m + 1)

@@ -1,4 +1,4 @@
-"""Fast tests of notebook 06's logic: course.regularization and the L1 / early-stopping part of mlp.train."""
+"""Fast tests of notebook 06's logic: course.regularization (with the course's answers in the kit) and the loop it drives."""
 
 import matplotlib
 
@@ -8,15 +8,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import mlp  # noqa: E402
+from autograder.reference import mlp as ref  # noqa: E402
 from course import regularization as reg  # noqa: E402
 
 
-def _tiny_problem(seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(12, 2))
-    y = (X[:, 0] * X[:, 1] > 0).astype(int)
-    return X, y, mlp.he_init([2, 5, 2], rng)
+def _l1_grad(params, lam):
+    return {k: lam * np.sign(v) if k.startswith("W") else np.zeros_like(v) for k, v in params.items()}
 
 
 def _stop_rule(val_losses, patience):
@@ -30,43 +27,41 @@ def _stop_rule(val_losses, patience):
     return len(val_losses) - 1, best
 
 
-def test_train_l1_adds_lambda_sign_to_weights_only():
-    X, y, params = _tiny_problem()
-    params["W1"][0, 0] = 0.0  # sign(0) = 0: this weight gets no L1 push
-    lr, lam = 0.1, 0.05
-    new, _ = mlp.train(params, X, y, epochs=1, batch_size=len(X), lr=lr, l1=lam, seed=0)
-    _, cache = mlp.forward(X, params, "relu")
-    grads = mlp.backward(mlp.one_hot(y, 2), params, cache)
-    for key in params:
-        extra = lam * np.sign(params[key]) if key.startswith("W") else 0.0
-        np.testing.assert_allclose(new[key], params[key] - lr * (grads[key] + extra), rtol=1e-12, atol=1e-14)
+#: The example's kit with the course's answers in place of the student's functions.
+KIT = reg.Kit(ref.net, ref.he_init, ref.adam_step, ref.l2_penalty_grad, _l1_grad, ref.dropout_forward,
+              ref.dropout_backward, ref.early_stopping)
 
 
-def test_train_defaults_unchanged_without_l1_or_patience():
-    X, y, params = _tiny_problem(1)
-    a, ha = mlp.train(params, X, y, epochs=5, lr=0.1, l2=0.01, X_val=X, y_val=y)
-    b, hb = mlp.train(params, X, y, epochs=5, lr=0.1, l2=0.01, X_val=X, y_val=y, l1=0.0, patience=None)
-    assert "best_epoch" not in ha and ha == hb
-    for key in a:
-        np.testing.assert_array_equal(a[key], b[key])
+def test_l1_adds_lambda_sign_to_weights_only():
+    split = reg.overfitting_data()
+    params0 = ref.he_init(list(reg.LAYERS), np.random.default_rng(0))
+    l1_only = KIT.using(adam_step=lambda p, g, s, lr: ({k: p[k] - lr * g[k] for k in p}, s))
+    new, _ = reg.train_net(l1_only, split, l1=0.05, epochs=1)
+    grads = ref.net.backward(ref.net.one_hot(split["y_train"], 2), params0,
+                             ref.net.forward(split["X_train"], params0)[1])
+    for key in params0:
+        extra = 0.05 * np.sign(params0[key]) if key.startswith("W") else 0.0
+        np.testing.assert_allclose(new[key], params0[key] - reg.LEARNING_RATE * (grads[key] + extra), rtol=1e-12)
 
 
 @pytest.mark.parametrize("patience", [1, 3, 20])
-def test_train_early_stopping_follows_the_notebook_rule_and_restores_best(patience):
+def test_early_stopping_follows_the_notebook_rule_and_restores_best(patience):
     split = reg.overfitting_data()
-    _, full = reg.train_net(split, epochs=60)
+    _, full = reg.train_net(KIT, split, epochs=60)
     stop, best = _stop_rule(full["val_loss"], patience)
-    params, history = reg.train_net(split, epochs=60, patience=patience)
+    params, history = reg.train_net(KIT, split, epochs=60, patience=patience)
     assert len(history["loss"]) == stop + 1
     assert history["best_epoch"] == best
     assert history["val_loss"] == full["val_loss"][:stop + 1]
-    assert reg.evaluate(params, split["X_val"], split["y_val"])[0] == pytest.approx(full["val_loss"][best])
+    assert reg.evaluate(KIT, params, split["X_val"], split["y_val"])[0] == pytest.approx(full["val_loss"][best])
 
 
-def test_train_patience_needs_validation_data():
-    X, y, params = _tiny_problem()
-    with pytest.raises(ValueError, match="validación"):
-        mlp.train(params, X, y, patience=3)
+def test_a_missing_student_function_is_not_implemented():
+    def stub(*args):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        reg.train_net(KIT.using(l2_penalty_grad=stub), reg.overfitting_data(), lam=0.01, epochs=1)
 
 
 def test_overfitting_data_is_a_disjoint_fixed_split():
@@ -82,7 +77,7 @@ def test_overfitting_data_is_a_disjoint_fixed_split():
 def test_every_regulariser_lowers_the_validation_loss_of_the_example():
     """The claim the notebook prints with numbers: each technique beats the unregularised network."""
     split = reg.overfitting_data()
-    rows = reg.compare(split, {"none": {}, "l2": {"lam": 0.01}, "l1": {"l1": 0.003}, "dropout": {"dropout": 0.5},
+    rows = reg.compare(KIT, split, {"none": {}, "l2": {"lam": 0.01}, "l1": {"l1": 0.003}, "dropout": {"dropout": 0.5},
                                "early": {"patience": 20}})
     base = rows[0]["pérdida val."]
     assert base > 1.0 and rows[0]["pérdida ent."] < 0.1  # the example really overfits
@@ -100,7 +95,7 @@ def test_small_weights_ignores_biases():
 
 def test_widget_update_draws_boundary_and_curves_with_stop_marks():
     split = reg.overfitting_data()
-    fig, text, seconds = reg.widget_update(1e-3, 0.2, 10, split=split, epochs=40)
+    fig, text, seconds = reg.widget_update(KIT, 1e-3, 0.2, 10, split=split, epochs=40)
     try:
         assert len(fig.axes) == 2 and seconds > 0
         assert "Pérdida de validación" in text and "épocas" in text
@@ -116,8 +111,8 @@ def test_widget_update_reuses_axes_without_early_stopping():
     split = reg.overfitting_data()
     fig, axes = plt.subplots(1, 2)
     try:
-        reg.widget_update(1e-5, 0.0, 0, split=split, axes=axes, epochs=20)
-        reg.widget_update(1e-2, 0.0, 0, split=split, axes=axes, epochs=20)
+        reg.widget_update(KIT, 1e-5, 0.0, 0, split=split, axes=axes, epochs=20)
+        reg.widget_update(KIT, 1e-2, 0.0, 0, split=split, axes=axes, epochs=20)
         labels = [line.get_label() for line in axes[1].get_lines()]
         assert not any("parada temprana" in label for label in labels)
         assert len(axes[1].get_lines()) == 4  # two curves, the best-epoch line and star: nothing left over
@@ -127,8 +122,8 @@ def test_widget_update_reuses_axes_without_early_stopping():
 
 def test_comparison_figures_have_one_panel_per_model():
     split = reg.overfitting_data()
-    rows = reg.compare(split, {"none": {}, "l1": {"l1": 0.003}}, epochs=10)
-    fig = reg.plot_boundaries(rows, split, resolution=20)
+    rows = reg.compare(KIT, split, {"none": {}, "l1": {"l1": 0.003}}, epochs=10)
+    fig = reg.plot_boundaries(KIT, rows, split, resolution=20)
     hist = reg.plot_weight_histograms(rows, bins=10)
     try:
         assert len(fig.axes) == 2 and "pérdida val." in fig.axes[1].get_title()
