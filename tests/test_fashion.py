@@ -139,8 +139,8 @@ def keras_exercises():
         return keras.Sequential(layers + [keras.layers.Dense(10, activation="softmax")])
 
     def compile_model(model, learning_rate=0.01):
-        model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
-                      metrics=["accuracy"])
+        model.compile(loss="sparse_categorical_crossentropy",
+                      optimizer=keras.optimizers.SGD(learning_rate=learning_rate), metrics=["accuracy"])
         return model
 
     return build_model, compile_model
