@@ -63,8 +63,8 @@ def widget_updates():
                                         png(explorer.fig, close=False)),
         "06 regularización (botón, reentrena)": lambda i: png(regularization.widget_update(
             kit, 10 ** (-5 + 0.2 * i), 0.05 * (i % 10), i % 3 * 10, split=split)[0]),
-        "07 navegador de imágenes": lambda i: png(fashion.draw_browser(images, labels, probs, i,
-                                                                      ("todas", "solo errores")[i % 2])[0]),
+        "07 navegador de imágenes": lambda i: png(fashion.draw_browser(
+            images, labels, probs, probs.argmax(axis=1), i, ("todas", "solo errores")[i % 2])[0]),
     }
 
 

@@ -3,7 +3,7 @@
 Fashion-MNIST se busca, por orden, en: el directorio `data_dir`, la variable de entorno
 `FASHION_MNIST_DIR`, `/usr/share/datasets/fashion-mnist/` (paquete Debian `dataset-fashion-mnist`)
 y `../shared/data/fashion-mnist/` (subiendo desde el directorio actual). Con `use_keras=True` se
-carga con el `keras.datasets.fashion_mnist.load_data()` de verdad, tras copiar los ficheros a la
+carga con el `keras.datasets.fashion_mnist.load_data()` de verdad, tras copiar los archivos a la
 caché de Keras; con `use_keras=False` se leen con NumPy (los cuadernos 01–06 no importan TensorFlow).
 """
 
@@ -22,17 +22,17 @@ FASHION_FILES = (
     "t10k-labels-idx1-ubyte.gz",
 )
 CLASS_NAMES = (
-    "Camiseta/top", "Pantalón", "Jersey", "Vestido", "Abrigo",
+    "Camiseta/top", "Pantalón", "Suéter", "Vestido", "Abrigo",
     "Sandalia", "Camisa", "Zapatilla", "Bolso", "Botín",
 )
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 ENV_VAR = "FASHION_MNIST_DIR"
 
 MISSING_DATA_HELP = (
-    "No encuentro los ficheros de Fashion-MNIST ({files}). Busqué en: {searched}.\n"
+    "No encuentro los archivos de Fashion-MNIST ({files}). Busqué en: {searched}.\n"
     "Cómo conseguirlos:\n"
     "  * en Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist\n"
-    "  * o descarga los cuatro ficheros .gz del repositorio zalandoresearch/fashion-mnist y pon su\n"
+    "  * o descarga los cuatro archivos .gz de github.com/zalandoresearch/fashion-mnist y pon su\n"
     "    carpeta en la variable de entorno FASHION_MNIST_DIR (o pásala como data_dir=...)\n"
     "  * con internet, keras.datasets.fashion_mnist.load_data() los descarga por sí mismo."
 )
@@ -48,7 +48,7 @@ def candidate_dirs(data_dir=None):
 
 
 def find_fashion_mnist(data_dir=None):
-    """Devuelve el primer directorio que contiene los cuatro ficheros; si no hay, un error claro."""
+    """Devuelve el primer directorio que contiene los cuatro archivos; si no hay, un error claro."""
     dirs = candidate_dirs(data_dir)
     for directory in dirs:
         if all((directory / name).is_file() for name in FASHION_FILES):
@@ -58,11 +58,11 @@ def find_fashion_mnist(data_dir=None):
 
 
 def read_idx(path):
-    """Lee un fichero IDX comprimido con gzip y devuelve un arreglo `uint8`."""
+    """Lee un archivo IDX comprimido con gzip y devuelve un arreglo `uint8`."""
     with gzip.open(path, "rb") as handle:
         raw = handle.read()
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise ValueError(f"{path} no es un fichero IDX de bytes sin signo.")
+        raise ValueError(f"{path} no es un archivo IDX de bytes sin signo.")
     ndim = raw[3]
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
@@ -72,7 +72,7 @@ def read_idx(path):
 
 
 def keras_cache_dir():
-    """La carpeta donde `keras.datasets.fashion_mnist` busca sus ficheros (la misma regla que Keras)."""
+    """La carpeta donde `keras.datasets.fashion_mnist` busca sus archivos (la misma regla que Keras)."""
     home = os.environ.get("KERAS_HOME")
     if not home:
         base = os.path.expanduser("~")
@@ -84,7 +84,7 @@ def keras_cache_dir():
 
 
 def seed_keras_cache(source_dir, cache_dir=None):
-    """Copia los ficheros a la caché de Keras de forma atómica (nunca queda un fichero a medias)."""
+    """Copia los archivos a la caché de Keras de forma atómica (nunca queda un archivo a medias)."""
     cache_dir = Path(cache_dir) if cache_dir else keras_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
     for name in FASHION_FILES:

@@ -43,41 +43,42 @@ def plot_gallery(images, labels, n_rows=3, n_cols=8, predictions=None, class_nam
 
 # --- Explorador de imágenes ---------------------------------------------------------------------
 
-def browser_indices(y_true, probabilities, only_errors=False):
+def browser_indices(y_true, predicted, only_errors=False):
     """Índices de las imágenes que muestra el explorador: todas o solo las mal clasificadas.
 
-    `probabilities` (m, 10) son las salidas softmax del modelo; la clase predicha es su argmax.
+    `predicted` (m,) son las clases que predijo el modelo (las de tu `predict_classes`).
     """
     y_true = np.asarray(y_true).astype(int)
     if not only_errors:
         return np.arange(len(y_true))
-    predicted = np.asarray(probabilities).argmax(axis=1)
-    return np.flatnonzero(predicted != y_true)
+    return np.flatnonzero(np.asarray(predicted).astype(int) != y_true)
 
 
-def browser_item(images, y_true, probabilities, position, filter_name="todas"):
+def browser_item(images, y_true, probabilities, predicted, position, filter_name="todas"):
     """Lo que enseña el explorador para la posición `position` del filtro elegido.
 
+    `probabilities` (m, 10) son las salidas softmax del modelo y `predicted` (m,) sus clases predichas.
     Devuelve un diccionario con `index` (índice en el conjunto de test), `image` (28, 28), `true`,
     `predicted` (clases enteras), `probabilities` (10,) y `count` (imágenes que pasan el filtro);
     `None` si el filtro no deja ninguna imagen. La posición se recorta al rango válido.
     """
     only_errors = filter_name == "solo errores"
-    indices = browser_indices(y_true, probabilities, only_errors)
+    indices = browser_indices(y_true, predicted, only_errors)
     if len(indices) == 0:
         return None
     index = int(indices[int(np.clip(position, 0, len(indices) - 1))])
-    probs = np.asarray(probabilities)[index]
     return {"index": index, "image": np.asarray(images)[index], "true": int(np.asarray(y_true)[index]),
-            "predicted": int(np.argmax(probs)), "probabilities": probs, "count": len(indices)}
+            "predicted": int(np.asarray(predicted)[index]), "probabilities": np.asarray(probabilities)[index],
+            "count": len(indices)}
 
 
-def draw_browser(images, y_true, probabilities, position=0, filter_name="todas", class_names=CLASS_NAMES):
+def draw_browser(images, y_true, probabilities, predicted, position=0, filter_name="todas",
+                 class_names=CLASS_NAMES):
     """Dibuja la imagen elegida y un diagrama de barras con las 10 probabilidades; devuelve `(fig, item)`.
 
     La barra de la clase verdadera es verde; la de la predicha, roja si es un error.
     """
-    item = browser_item(images, y_true, probabilities, position, filter_name)
+    item = browser_item(images, y_true, probabilities, predicted, position, filter_name)
     fig, (ax_img, ax_bar) = plots.figure(2, 1, width=3.6, height=3.2, gridspec_kw={"width_ratios": [1, 1.6]})
     if item is None:
         ax_img.axis("off")
@@ -224,25 +225,30 @@ def live_plot_callback(title="Progreso del entrenamiento", show=True):
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 
 
-def train_small_model(X_train, y_train, X_valid, y_valid, n_layers=2, units=100, activation="relu",
-                      optimizer="sgd", learning_rate=0.01, epochs=5, batch_size=32, n_train=5000,
+def train_small_model(build_model, compile_model, X_train, y_train, X_valid, y_valid, n_layers=2, units=100,
+                      activation="relu", optimizer="sgd", learning_rate=0.01, epochs=5, batch_size=32, n_train=5000,
                       initializer="glorot_uniform", seed=42, callbacks=()):
-    """Entrena una red densa pequeña con los hiperparámetros dados sobre las `n_train` primeras imágenes.
+    """Entrena, con **tus** `build_model` y `compile_model`, una red pequeña sobre las `n_train` primeras imágenes.
 
-    X: (m, 28, 28) ya escaladas a [0, 1]; y: (m,) clases enteras. Devuelve `(model, history)` donde
-    `history` es el diccionario de `fit` (pérdida y exactitud de entrenamiento y validación por época).
+    La red es `build_model(hidden=(units,) * n_layers, activation=activation)`; si `initializer` no es el
+    de Keras por omisión, los pesos de sus capas ocultas se vuelven a sortear con él. Se compila con
+    `compile_model(model, learning_rate)` y, si `optimizer` no es "sgd", se cambia solo el optimizador
+    (la pérdida es la de tu `compile_model`). X: (m, 28, 28) ya escaladas a [0, 1]; y: (m,) clases
+    enteras. Devuelve `(model, history)` donde `history` es el diccionario de `fit`.
     """
     import keras
 
     keras.utils.set_random_seed(seed)
-    layers = [keras.Input(shape=(28, 28)), keras.layers.Flatten()]
-    layers += [keras.layers.Dense(int(units), activation=activation, kernel_initializer=initializer)
-               for _ in range(int(n_layers))]
-    layers.append(keras.layers.Dense(10, activation="softmax"))
-    model = keras.Sequential(layers)
-    opt = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam,
-           "rmsprop": keras.optimizers.RMSprop}[optimizer](learning_rate=float(learning_rate))
-    model.compile(loss="sparse_categorical_crossentropy", optimizer=opt, metrics=["accuracy"])
+    model = build_model(hidden=(int(units),) * int(n_layers), activation=activation)
+    if initializer != "glorot_uniform":
+        draw = keras.initializers.get(initializer)
+        dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+        for layer in dense[:-1]:
+            layer.kernel.assign(draw(layer.kernel.shape))
+    model = compile_model(model, learning_rate=float(learning_rate))
+    if optimizer != "sgd":
+        opt = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop}[optimizer]
+        model.compile(loss=model.loss, optimizer=opt(learning_rate=float(learning_rate)), metrics=["accuracy"])
     history = model.fit(X_train[:n_train], y_train[:n_train], epochs=int(epochs), batch_size=int(batch_size),
                         validation_data=(X_valid, y_valid), verbose=0, callbacks=list(callbacks))
     return model, history.history

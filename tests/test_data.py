@@ -66,7 +66,7 @@ def test_missing_data_gives_spanish_instructions(no_data_anywhere):
     with pytest.raises(FileNotFoundError) as info:
         data.load_fashion_mnist()
     message = str(info.value)
-    assert "No encuentro los ficheros de Fashion-MNIST" in message
+    assert "No encuentro los archivos de Fashion-MNIST" in message
     assert "apt-get install dataset-fashion-mnist" in message and "FASHION_MNIST_DIR" in message
 
 

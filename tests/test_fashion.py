@@ -57,34 +57,34 @@ def test_gallery_with_fewer_images_than_cells():
 
 def test_browser_filters_all_and_only_errors():
     images, labels, probs, predicted = fake_predictions()
-    np.testing.assert_array_equal(fashion.browser_indices(labels, probs), np.arange(50))
-    errors = fashion.browser_indices(labels, probs, only_errors=True)
+    np.testing.assert_array_equal(fashion.browser_indices(labels, predicted), np.arange(50))
+    errors = fashion.browser_indices(labels, predicted, only_errors=True)
     np.testing.assert_array_equal(errors, np.flatnonzero(predicted != labels))
     assert set(errors) == set(range(0, 50, 3))
 
 
 def test_browser_item_contents_and_position_clipping():
     images, labels, probs, predicted = fake_predictions()
-    item = fashion.browser_item(images, labels, probs, 2, "solo errores")
+    item = fashion.browser_item(images, labels, probs, predicted, 2, "solo errores")
     assert item["index"] == 6 and item["count"] == 17
     assert item["true"] == labels[6] and item["predicted"] == predicted[6] != labels[6]
     np.testing.assert_array_equal(item["image"], images[6])
     np.testing.assert_allclose(item["probabilities"], probs[6])
-    assert fashion.browser_item(images, labels, probs, 10_000, "solo errores")["index"] == 48
-    assert fashion.browser_item(images, labels, probs, -5)["index"] == 0
+    assert fashion.browser_item(images, labels, probs, predicted, 10_000, "solo errores")["index"] == 48
+    assert fashion.browser_item(images, labels, probs, predicted, -5)["index"] == 0
 
 
 def test_browser_without_errors_says_so():
     images, labels, probs, _ = fake_predictions()
     perfect = np.eye(10)[labels]
-    fig, item = fashion.draw_browser(images, labels, perfect, 0, "solo errores")
+    fig, item = fashion.draw_browser(images, labels, perfect, labels, 0, "solo errores")
     assert item is None
     assert "No hay imágenes" in fig.axes[0].texts[0].get_text()
 
 
 def test_draw_browser_bars_and_colours():
     images, labels, probs, predicted = fake_predictions()
-    fig, item = fashion.draw_browser(images, labels, probs, 0, "todas")
+    fig, item = fashion.draw_browser(images, labels, probs, predicted, 0, "todas")
     fig.canvas.draw()
     bars = fig.axes[1].patches
     assert len(bars) == 10
@@ -129,16 +129,48 @@ def test_live_history_accumulates_epoch_logs_without_keras():
     live.close()
 
 
+def keras_exercises():
+    """`build_model` y `compile_model` como los escribe el estudiante en el cuaderno 07 (para las pruebas)."""
+    import keras
+
+    def build_model(hidden=(300, 100), activation="relu"):
+        layers = [keras.Input(shape=(28, 28)), keras.layers.Flatten()]
+        layers += [keras.layers.Dense(units, activation=activation) for units in hidden]
+        return keras.Sequential(layers + [keras.layers.Dense(10, activation="softmax")])
+
+    def compile_model(model, learning_rate=0.01):
+        model.compile(loss="sparse_categorical_crossentropy",
+                      optimizer=keras.optimizers.SGD(learning_rate=learning_rate), metrics=["accuracy"])
+        return model
+
+    return build_model, compile_model
+
+
 @pytest.mark.slow
 def test_train_small_model_and_live_callback_with_keras():
     rng = np.random.default_rng(0)
     X = rng.random((300, 28, 28)).astype("float32")
     y = (X[:, :14].mean(axis=(1, 2)) > X[:, 14:].mean(axis=(1, 2))).astype(int)  # 2 clases aprendibles
     callback = fashion.live_plot_callback(show=False)
-    model, history = fashion.train_small_model(X[:200], y[:200], X[200:], y[200:], n_layers=1, units=16,
-                                               optimizer="adam", learning_rate=0.01, epochs=3, n_train=200,
-                                               callbacks=[callback])
+    model, history = fashion.train_small_model(*keras_exercises(), X[:200], y[:200], X[200:], y[200:], n_layers=1,
+                                               units=16, optimizer="adam", learning_rate=0.01, epochs=3, n_train=200,
+                                               initializer="he_normal", callbacks=[callback])
     assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(history["loss"]) == 3 and history["loss"][-1] < history["loss"][0]
     assert callback.live.history["val_accuracy"] == pytest.approx(history["val_accuracy"])
     assert model.count_params() == 784 * 16 + 16 + 16 * 10 + 10
+    assert type(model.optimizer).__name__ == "Adam"
+
+
+@pytest.mark.slow
+def test_train_small_model_uses_the_students_functions():
+    build_model, compile_model = keras_exercises()
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    X = np.zeros((4, 28, 28), dtype="float32")
+    y = np.arange(4)
+    for functions in ((stub, compile_model), (build_model, stub)):
+        with pytest.raises(NotImplementedError):
+            fashion.train_small_model(*functions, X, y, X, y, epochs=1, n_train=4)
