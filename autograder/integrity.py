@@ -119,12 +119,13 @@ def _module_scope(tree):
 
 class Context:
     """What the scan of one assignment compares student code with: the given (non-solution) code cells of
-    its release notebook and the functions of `references`."""
+    its release notebook, the names its solution cells define (`graded`) and the functions of `references`."""
 
-    def __init__(self, given, assignment=None):
+    def __init__(self, given, graded=(), assignment=None):
         self.allowed = ALLOWED_IMPORTS + EXTRA_IMPORTS.get(assignment, ())
         self.modules = {}  # name -> import path, bound by the given cells
         self.protected = {name: None for name in dir(builtins) if not name.startswith("_")}
+        self.graded = set(graded)
         for source in given:
             try:
                 tree = _parse(source)
@@ -212,6 +213,8 @@ def scan_code(source, context):
         if name in context.protected and not (isinstance(node, (ast.Import, ast.ImportFrom))
                                               and dict(_import_paths(node))[name] == context.protected[name]):
             hits.append((getattr(node, "lineno", 1), f"rebinds {name}"))
+        elif name in context.graded and isinstance(node, (ast.Import, ast.ImportFrom)):
+            hits.append((node.lineno, f"imports the graded function {name} from {dict(_import_paths(node))[name]}"))
     return sorted(set(hits))
 
 
@@ -277,16 +280,26 @@ def references(assignment=None):
     return found
 
 
+def _defs(source):
+    try:
+        return [n for n in _parse(source).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    except (SyntaxError, ValueError):
+        return []
+
+
 @functools.lru_cache(maxsize=16)
-def _context(given, assignment):
-    return Context(given, assignment)
+def _context(given, graded, assignment):
+    return Context(given, graded, assignment)
 
 
 def suspicious(submitted, release, assignment=None):
     """Reasons to review the student code by hand: `<cell>, line <n>: <what>` for every construct that can
     reach grading internals (see the constants above) or copies a function the student was given."""
-    context = _context(tuple(c.source for c in release.cells if c.cell_type == "code"
-                             and not c.metadata.get("nbgrader", {}).get("solution")), assignment)
+    solution = [c.metadata.get("nbgrader", {}).get("solution") for c in release.cells]
+    given = tuple(c.source for c, s in zip(release.cells, solution) if c.cell_type == "code" and not s)
+    graded = tuple(sorted(n.name for c, s in zip(release.cells, solution) if s and c.cell_type == "code"
+                          for n in _defs(c.source)))
+    context = _context(given, graded, assignment)
     reasons = list(dict.fromkeys(f"{label}, line {line}: {what}" for label, source in student_cells(submitted, release)
                                  for line, what in scan_code(source, context)))
     if len(reasons) > MAX_REASONS:

@@ -91,6 +91,7 @@ ATTACKS = {
     "import signal": "import signal",
     "from . import helper": "import .helper",
     "import keras": "import keras",
+    "from course.perceptron import step as weighted_sum": "imports the graded function weighted_sum from course",
     "x = np.load('../../../gradebook.db')": "string '../../../gradebook.db'",
     "x = np.loadtxt('/etc/passwd')": "string '/etc/passwd'",
     "def f(:\n    pass": "does not parse",
