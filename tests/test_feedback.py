@@ -16,7 +16,8 @@ from autograder.release import secret_lines
 A = "01_perceptron"
 SOURCE = nbformat.read(notebook_path(A), as_version=4)
 HIDDEN = {gid: c.source for gid, c in integrity.grade_cells(SOURCE).items() if "BEGIN HIDDEN TESTS" in c.source}
-HOOK = ("import base64\nseen = []\n\ndef spy(info):\n    print(base64.b64encode(seen[-1].encode()).decode() if seen else '')\n"
+HOOK = ("import base64\nseen = []\n\ndef spy(info):\n"
+        "    print(base64.b64encode(seen[-1].encode()).decode() if seen else '')\n"
         "    seen.append(info.raw_cell)\n\nget_ipython().events.register('pre_run_cell', spy)\n"
         "print('mi salida propia')\n")
 VISIBLE_MESSAGE = "heaviside(0.0): se esperaba 1 y se obtuvo 0."
