@@ -1,5 +1,6 @@
-"""What a submission did to the notebook: tampering with locked cells, code that touches grading internals,
-and outputs too large to keep."""
+"""What a submission did to the notebook: tampering with locked cells, code that can reach grading internals
+or copies a function the student was given (a static scan of the AST of every cell the student wrote or
+changed), and outputs too large to keep."""
 
 import ast
 import builtins
@@ -168,8 +169,15 @@ def scan_code(source, context):
     """`(line, what)` for each construct in `source` that needs a human look; unparsable code is one hit."""
     try:
         tree = _parse(source)
-    except (SyntaxError, ValueError) as exc:  # ValueError: null bytes
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:  # null bytes, too deeply nested
         return [(getattr(exc, "lineno", None) or 1, f"does not parse ({type(exc).__name__}: {exc})")]
+    try:
+        return _hits(tree, context)
+    except RecursionError:
+        return [(1, "too deeply nested to scan")]
+
+
+def _hits(tree, context):
     hits = []
     imported = dict(context.modules)
     for node in ast.walk(tree):

@@ -130,6 +130,7 @@ def test_allowed_code_is_not_flagged():
 def test_unparsable_code_is_reported_not_raised():
     reasons = scan("def weighted_sum(X, w, b)\n    return X @ w + b\n")
     assert len(reasons) == 1 and "line 1: does not parse (SyntaxError" in reasons[0]
+    assert "does not parse (RecursionError" in scan("x = " + "+".join(["1"] * 30_000))[0]
 
 
 def renamed(function, name):
