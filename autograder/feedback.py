@@ -1,17 +1,23 @@
-"""Feedback for students: one Spanish HTML page per submission, built from the executed notebook.
+"""Feedback for students: one Spanish HTML page per submission.
 
-Visible test cells show their source and the Spanish message of a failed check; hidden test cells
-show only whether they passed and, when not, the message of the `CheckError` (never their source or
-traceback lines). Any hidden-test or solution line that reaches an output is blanked out."""
+The page shows the student's notebook AS SUBMITTED (their own outputs, produced without hidden tests), with
+the grader's verdict attached to each test cell. Nothing the student's code printed or raised while graded
+reaches the page, except the message of a failed test when it cannot carry a hidden test:
+- a visible test: the message of its error, when the test ran before any hidden test in the graded run (no
+  hidden text was in the kernel yet) or when the student's own notebook shows the same message;
+- a hidden test: only a description string written literally in that hidden cell (the message starts with it).
+"""
 
+import ast
 import html
-import shutil
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
+from autograder import integrity
 from autograder.assignments import notebook_path
 from autograder.release import secret_lines
 
@@ -24,68 +30,126 @@ STATUS_ES = {
     "missing": "no se recibió ninguna entrega",
 }
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+OUTPUT_CHARS = 20_000  # characters kept per output of the submitted notebook
+MESSAGE_CHARS = 1_000
+MIN_DESCRIPTION = 8  # shorter string literals of a hidden cell are never shown
 STYLE = """body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}
 pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}
 .test{border-left:4px solid #999;padding-left:.8em;margin:1em 0}.ok{border-color:#2a2}.fail{border-color:#c22}
 .msg{color:#a00}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}"""
 
 
-def _hidden_ids(assignment):
-    source = nbformat.read(notebook_path(assignment, "source"), as_version=4)
-    return source, {c.metadata["nbgrader"]["grade_id"] for c in source.cells
-                    if "BEGIN HIDDEN TESTS" in c.source and c.metadata.get("nbgrader", {}).get("grade_id")}
+def hidden_descriptions(source_nb):
+    """`{grade_id: descriptions}` of the hidden test cells: the string literals written in each (not the
+    pieces of f-strings), the only texts of a hidden test a student may ever see."""
+    found = {}
+    for cell in source_nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if not gid or "BEGIN HIDDEN TESTS" not in cell.source:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            found[gid] = set()
+            continue
+        pieces = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+        found[gid] = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                      and isinstance(node.value, str) and id(node) not in pieces
+                      and len(node.value.strip()) >= MIN_DESCRIPTION}
+    return found
 
 
-class Redactor:
-    """Blanks out lines of solutions and hidden tests wherever they appear."""
-
-    def __init__(self, source_nb, own_code=""):
-        mine = {line.strip() for line in own_code.splitlines()}
-        hidden_markers = {"### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"}
-        self.secrets = sorted((secret_lines(source_nb) - mine) | hidden_markers, key=len, reverse=True)
-
-    def __call__(self, text):
-        text = ANSI.sub("", text)
-        for line in self.secrets:
-            text = text.replace(line, "[oculto]")
-        return text
+def _text(value):
+    return ANSI.sub("", "".join(value) if isinstance(value, list) else value)
 
 
-def _pre(text, redact):
-    return f"<pre>{html.escape(redact(text))}</pre>"
+def _pre(text):
+    return f"<pre>{html.escape(_text(text))}</pre>"
 
 
-def _outputs(cell, redact):
+def _outputs(cell):
+    """The student's own outputs of a cell, as text and PNG images (never HTML or scripts)."""
     parts = []
     for out in cell.get("outputs", []):
         if out.output_type == "stream":
-            parts.append(_pre(out.text, redact))
+            parts.append(_pre(out.text))
         elif out.output_type in ("execute_result", "display_data"):
             data = out.get("data", {})
-            if "image/png" in data and data["image/png"]:
-                parts.append(f'<img src="data:image/png;base64,{data["image/png"].strip()}">')
+            if isinstance(data.get("image/png"), str) and data["image/png"]:
+                parts.append(f'<img src="data:image/png;base64,{html.escape(data["image/png"].strip())}">')
             elif "text/plain" in data:
-                parts.append(_pre(data["text/plain"], redact))
+                parts.append(_pre(data["text/plain"]))
         elif out.output_type == "error":
-            parts.append(_pre("\n".join(out.traceback) or f"{out.ename}: {out.evalue}", redact))
+            parts.append(_pre(f"{out.ename}: {out.evalue}"))
     return "".join(parts)
 
 
-def _error_message(cell, redact):
-    """The Spanish message of a failed check (or the error's name and value), without traceback."""
-    for out in cell.get("outputs", []):
+def _error(cell):
+    """`(ename, message)` of the first error output of a cell, or None."""
+    for out in cell.get("outputs", []) if cell is not None else []:
         if out.output_type == "error":
-            return redact(f"{out.evalue}" if out.ename in ("CheckError", "AssertionError") and out.evalue
-                          else f"{out.ename}: {out.evalue}")
+            evalue = _text(out.get("evalue", ""))
+            ename = out.get("ename", "")
+            return ename, evalue if ename in ("CheckError", "AssertionError") and evalue else f"{ename}: {evalue}"
     return None
 
 
-def render(result, notebook, assignment):
-    """The HTML page of one submission (`notebook` is the executed notebook or None)."""
-    source, hidden = _hidden_ids(assignment)
-    own = "\n".join(c.source for c in (notebook.cells if notebook is not None else [])
-                    if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("locked"))
-    redact = Redactor(source, own)  # a student's own lines are theirs to see
+def _visible_message(gid, graded, submitted, before_hidden, secrets):
+    """The message of a failed visible test, when it cannot carry hidden-test or solution text."""
+    error = _error(graded.get(gid))
+    if error is None:
+        return None
+    message = error[1]
+    own = _error(submitted.get(gid))
+    if not (gid in before_hidden or (own is not None and own[1] == message)):
+        return None
+    if any(line in message for line in secrets):
+        return None
+    return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS] + " …"
+
+
+def _hidden_message(gid, graded, descriptions):
+    """The longest description of the hidden cell that the failed check's message starts with, or None."""
+    error = _error(graded.get(gid))
+    if error is None or error[0] != "CheckError":
+        return None
+    return max((d for d in descriptions.get(gid, ()) if error[1].startswith(d)), key=len, default=None)
+
+
+def render(result, notebook, assignment, submitted=None):
+    """The HTML page of one submission: `submitted` is the student's notebook as handed in (None: only the
+    sources of the graded `notebook`, without outputs); `notebook` (the autograded one, or None) only gives
+    the failure messages allowed above."""
+    source = nbformat.read(notebook_path(assignment, "source"), as_version=4)
+    release = nbformat.read(notebook_path(assignment, "release"), as_version=4)
+    descriptions = hidden_descriptions(source)
+    graded = integrity.grade_cells(notebook) if notebook is not None else {}
+    order = list(graded)
+    first_hidden = min((order.index(g) for g in descriptions if g in graded), default=len(order))
+    before_hidden = set(order[:first_hidden])
+    if submitted is None and notebook is not None:
+        submitted = nbformat.from_dict({"cells": [{**c, "outputs": []} if c.cell_type == "code" else c
+                                                  for c in notebook.cells]})
+    mine = integrity.grade_cells(submitted) if submitted is not None else {}
+    own_lines = {line.strip() for c in (submitted.cells if submitted is not None else [])
+                 for line in c.source.splitlines()}
+    secrets = secret_lines(source) - own_lines
+    given_markdown = {c.source.strip() for c in release.cells if c.cell_type == "markdown"}
+
+    def verdict(gid, cell):
+        score, points = result.grades[gid]
+        passed = score >= points
+        hidden = gid in descriptions
+        block = [f'<div class="test {"ok" if passed else "fail"}"><p><b>{"Tests ocultos" if hidden else "Test"} '
+                 f'{html.escape(gid)}</b>: {score:g} / {points:g} — {"superado" if passed else "no superado"}</p>']
+        if not hidden and cell is not None:
+            block.append(_pre(cell.source))
+        message = None if passed else (_hidden_message(gid, graded, descriptions) if hidden
+                                       else _visible_message(gid, graded, mine, before_hidden, secrets))
+        if message:
+            block.append(f'<p class="msg">{html.escape(message)}</p>')
+        return "".join(block) + "</div>"
+
     title = f"Retroalimentación · {assignment} · {result.student}"
     body = [f"<h1>{html.escape(title)}</h1>",
             f"<p><b>Puntuación:</b> {result.score:g} / {result.max_score:g}<br>"
@@ -93,27 +157,20 @@ def render(result, notebook, assignment):
             "<table><tr><th>Test</th><th>Puntos</th></tr>"]
     body += [f"<tr><td>{html.escape(gid)}</td><td>{s:g} / {m:g}</td></tr>" for gid, (s, m) in result.grades.items()]
     body.append("</table>")
-    if notebook is None:
-        body.append("<p>No hay cuaderno ejecutado que mostrar.</p>")
-    for cell in notebook.cells if notebook is not None else []:
-        meta = cell.metadata.get("nbgrader", {})
-        gid = meta.get("grade_id")
-        if cell.cell_type == "markdown":
-            body.append(markdown2html_mistune(cell.source))
-        elif meta.get("grade") and gid in result.grades:
-            score, points = result.grades[gid]
-            passed = score >= points
-            kind = "Tests ocultos" if gid in hidden else "Test"
-            body.append(f'<div class="test {"ok" if passed else "fail"}"><p><b>{kind} {html.escape(gid)}</b>: '
-                        f'{score:g} / {points:g} — {"superado" if passed else "no superado"}</p>')
-            if gid not in hidden:
-                body.append(_pre(cell.source, redact))
-            message = None if passed else _error_message(cell, redact)
-            if message:
-                body.append(f'<p class="msg">{html.escape(message)}</p>')
-            body.append("</div>")
+    if submitted is None:
+        body.append("<p>No hay cuaderno entregado que mostrar.</p>")
+    shown = set()
+    for cell in submitted.cells if submitted is not None else []:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("grade") and gid in result.grades and gid not in shown:
+            shown.add(gid)
+            body.append(verdict(gid, cell))
+        elif cell.cell_type == "markdown":
+            body.append(markdown2html_mistune(cell.source) if cell.source.strip() in given_markdown
+                        else _pre(cell.source))
         elif cell.cell_type == "code":
-            body.append(_pre(cell.source, redact) + _outputs(cell, redact))
+            body.append(_pre(cell.source) + _outputs(cell))
+    body += [verdict(gid, None) for gid in result.grades if gid not in shown and submitted is not None]
     return (f'<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>")
 
@@ -123,20 +180,28 @@ def render(result, notebook, assignment):
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
+def _read(path):
+    try:
+        return nbformat.read(path, as_version=4) if path is not None and path.exists() else None
+    except Exception:  # noqa: BLE001 - an unreadable notebook shows no cells
+        return None
+
+
 def write(root, results):
     """Write `feedback/<student>/<assignment>/<assignment>.html` for each `Result`, with the submission's
     timestamp and secret beside it (ready for `nbgrader release_feedback`); return the paths."""
     paths = []
     for result in results:
-        folder = Path(root) / "autograded" / result.student / result.assignment
-        executed = folder / f"{result.assignment}.ipynb"
-        notebook = nbformat.read(executed, as_version=4) if executed.exists() else None
+        graded = _read(Path(root) / "autograded" / result.student / result.assignment / f"{result.assignment}.ipynb")
+        folder = Path(root) / "submitted" / result.student / result.assignment
+        submitted = _read(next(iter(sorted(folder.glob("*.ipynb"))), None))
+        if submitted is not None:
+            integrity.truncate_outputs(submitted, OUTPUT_CHARS)
         target = Path(root) / "feedback" / result.student / result.assignment / f"{result.assignment}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(result, notebook, result.assignment), encoding="utf-8")
-        submitted = Path(root) / "submitted" / result.student / result.assignment
+        target.write_text(render(result, graded, result.assignment, submitted), encoding="utf-8")
         for name in SUBMISSION_FILES:
-            if (submitted / name).is_file():
-                shutil.copyfile(submitted / name, target.parent / name)
+            if (folder / name).is_file():
+                shutil.copyfile(folder / name, target.parent / name)
         paths.append(target)
     return paths

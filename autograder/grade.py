@@ -200,7 +200,7 @@ def _judge(job, template, sub, course, killed, limits):
     else:
         for reason in integrity.tampering(submitted_nb, template.release):
             result.flag("tampered", reason)
-        for reason in integrity.suspicious(submitted_nb, template.release):
+        for reason in integrity.suspicious(submitted_nb, template.release, assignment=job.assignment):
             result.flag("needs review", reason)
     if notebook is not None and integrity.truncate_outputs(notebook, limits.output_chars):
         result.reasons.append(f"outputs longer than {limits.output_chars} characters truncated")

@@ -106,7 +106,8 @@ def test_feedback_hides_hidden_tests_and_keeps_the_spanish_message():
                                                    traceback=["Traceback", "checks.check_close(weighted_sum(X, w, -2.0)"])]
     result = Result(A, "ana", grades={"test_weighted_sum": [1.0, 1.0], "test_weighted_sum_hidden": [0.0, 1.0]})
     page = feedback.render(result, executed, A)
-    assert "se esperaba [1.0], se obtuvo [2.0]" in page
+    assert "weighted_sum con datos aleatorios" in page  # a hidden test shows only the description written in it
+    assert "se esperaba [1.0], se obtuvo [2.0]" not in page
     assert "BEGIN HIDDEN" not in page and "default_rng(0)" not in page and "Traceback" not in page
     assert "Puntuación:</b> 1 / 2" in page
 
