@@ -51,7 +51,7 @@ def test_import_grade_resume_force_export_report(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not sandbox.isolation()[0], reason="only the sandbox can hide the data set from the kernel")
 def test_hidden_data_refuses_instead_of_zeroing(tmp_path):
-    a = "05_sgd"  # its notebook reads Fashion-MNIST
+    a = "07_keras"  # its hidden tests read Fashion-MNIST
     folder = tmp_path / "curso" / "submitted" / "blas" / a
     folder.mkdir(parents=True)
     shutil.copyfile(notebook_path(a, "release"), folder / f"{a}.ipynb")
@@ -59,5 +59,5 @@ def test_hidden_data_refuses_instead_of_zeroing(tmp_path):
     with pytest.raises(ReferenceFailed) as failed:
         grade(tmp_path / "curso", [a], workers=2, progress=io.StringIO(), data=[tmp_path / "vacia"])
     assert list(failed.value.failures) == [a]
-    assert "FileNotFoundError" in str(failed.value) and "no submission of 05_sgd was graded" in str(failed.value)
+    assert "FileNotFoundError" in str(failed.value) and "no submission of 07_keras was graded" in str(failed.value)
     assert results.load(tmp_path / "curso", "blas", a) is None
