@@ -21,7 +21,13 @@ def cmd_release(args):
 
 
 def cmd_check(args):
-    outcomes = run_check(args.assignments, args.mutants, args.quick)
+    from autograder.grade import ReferenceFailed
+
+    try:
+        outcomes = run_check(args.assignments, args.mutants, args.quick)
+    except ReferenceFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return 0 if outcomes and all(o.ok for o in outcomes) else 1
 
 
@@ -44,7 +50,13 @@ def cmd_grade(args):
     from autograder.pipeline import grade, grade_table
     from autograder.results import graded_assignments
 
-    grade(args.root, args.assignments, args.students, args.force, args.workers, _limits(args))
+    from autograder.grade import ReferenceFailed
+
+    try:
+        grade(args.root, args.assignments, args.students, args.force, args.workers, _limits(args))
+    except ReferenceFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print("\n".join(grade_table(args.root, args.assignments or graded_assignments(args.root))))
     print(f"Feedback in {Path(args.root) / 'feedback'}, grades in {Path(args.root) / 'grades.csv'}")
     return 0

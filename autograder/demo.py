@@ -41,7 +41,13 @@ def demo(assignments=None, root=None):
                     nbformat.write(notebook, target)
         imported, problems = import_folder(root, inbox)
     print("\n".join(problems + [f"{imported} submission(s) imported into {root / 'submitted'}"]), flush=True)
-    grade(root, assignments, progress=sys.stdout)
+    from autograder.grade import ReferenceFailed
+
+    try:
+        grade(root, assignments, progress=sys.stdout)
+    except ReferenceFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print("\n" + "\n".join(grade_table(root, assignments)))
     print(f"\nFeedback: {root / 'feedback'}\nCSV: {root / 'grades.csv'}")
     return 0

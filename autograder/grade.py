@@ -29,6 +29,8 @@ from autograder.scoring import prepare_course, read_scores
 
 #: From least to most serious; a submission's status is the most serious that applies.
 STATUSES = ("ok", "needs review", "tampered", "timeout", "crashed", "missing")
+#: The student id under which an assignment's source notebook is graded to prove the grading environment.
+REFERENCE = "reference"
 
 
 @dataclass
@@ -67,6 +69,11 @@ class Result:
     @property
     def max_score(self):
         return sum(m for _, m in self.grades.values())
+
+    @property
+    def full_marks(self):
+        """Every test passed and nothing went wrong: proof that this environment can grade the assignment."""
+        return self.status == "ok" and self.max_score > 0 and self.score == self.max_score
 
     def flag(self, status, reason):
         self.reasons.append(reason)
@@ -129,7 +136,7 @@ def _copy_files(job, course, work):
                 shutil.copyfile(path, target)
 
 
-def _child(job, sub, course, slot, limits, isolated, batch, hide):
+def _child(job, sub, course, uid, limits, isolated, batch, hide, data):
     """In the forked process: autograde one submission in its private course, write result.json."""
     # No garbage collection in the child: a parent that imported TensorFlow (a test run, a benchmark) leaves
     # objects whose finalisers crash without TensorFlow's threads, which fork does not copy. The child is
@@ -143,9 +150,9 @@ def _child(job, sub, course, slot, limits, isolated, batch, hide):
         os.dup2(out, 2)
         _copy_files(job, course, sub / "kernel" / "work")
         os.environ.clear()
-        os.environ.update(sandbox.kernel_env(batch, sub / "kernel", sub / "stage", slot, {
+        os.environ.update(sandbox.kernel_env(batch, sub / "kernel", sub / "stage", uid, {
             "memory": limits.memory, "processes": limits.processes, "file_size": limits.file_size,
-            "threads": limits.threads}, isolated, hide))
+            "threads": limits.threads}, isolated, hide, data))
         result = api(course, **{
             "Execute.timeout": limits.cell_timeout, "Execute.kernel_name": sandbox.KERNEL_NAME,
             "KernelManager.transport": "ipc", "KernelManager.ip": str(sub / "kernel" / "ipc" / "kernel"),
@@ -163,8 +170,9 @@ def _child(job, sub, course, slot, limits, isolated, batch, hide):
         os._exit(status)  # never return into the parent's loop
 
 
-def _judge(job, template, sub, course, killed, limits):
-    """The `Result` of a finished submission and its autograded notebook (or None), from trusted files."""
+def _judge(job, template, sub, course, killed, limits, reference=False):
+    """The `Result` of a finished submission and its autograded notebook (or None), from trusted files.
+    The `reference` (the source notebook) is not compared with the release notebook."""
     result = Result(job.assignment, job.student, grades=template.zero())
     autograded = course / "autograded" / job.student / job.assignment / f"{job.assignment}.ipynb"
     notebook = None
@@ -190,6 +198,8 @@ def _judge(job, template, sub, course, killed, limits):
             lines = [line for line in text.strip().splitlines() if line.strip()]
             result.flag("crashed", "nbgrader failed: " + (lines[-1] if lines else "no log"))
     submitted = next(iter(sorted(Path(job.folder).glob("*.ipynb"))), None)
+    if reference:
+        return result, notebook
     if submitted is None:
         result.flag("missing", "no notebook in the submission folder")
         return result, notebook
@@ -217,76 +227,165 @@ def _progress(done, total, counts, start, stream):
           end=end, file=stream, flush=True)
 
 
-def run_batch(jobs, limits=None, workers=None, on_done=None, progress=sys.stderr, workdir=None, hide=()):
+class ReferenceFailed(RuntimeError):
+    """An assignment's reference solution did not get full marks in the grading environment: none of that
+    assignment's submissions was graded. `results` holds those of the other assignments."""
+
+    def __init__(self, failures, results):
+        self.failures, self.results = failures, results
+        lines = []
+        for assignment, (result, notebook) in failures.items():
+            lines.append(f"{assignment}: la solución de referencia obtiene {result.score:g}/{result.max_score:g} "
+                         f"({result.status}) en este entorno de calificación; no se calificó ninguna entrega de "
+                         f"{assignment}. / The reference solution gets {result.score:g}/{result.max_score:g} "
+                         f"({result.status}) in this grading environment; no submission of {assignment} was graded.")
+            lines += [f"  {line}" for line in _failing_tests(result, notebook)]
+        super().__init__("\n".join(lines))
+
+
+def _failing_tests(result, notebook):
+    """`test: error` for each test cell below full marks (from the graded notebook), else the reasons."""
+    errors = {}
+    for cell in notebook.cells if notebook is not None else []:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and gid:
+                errors[gid] = f"{out.get('ename')}: {str(out.get('evalue', '')).splitlines()[0][:300] if out.get('evalue') else ''}"
+    lost = [gid for gid, (score, top) in result.grades.items() if score < top]
+    return [f"{gid}: {errors.get(gid, 'sin error registrado / no error recorded')}" for gid in lost] or result.reasons
+
+
+@dataclass
+class Running:
+    """A submission being graded by the forked process `pid`."""
+    index: int  # position in the jobs (-1: an assignment's reference)
+    job: Job
+    sub: Path
+    course: Path
+    slot: int
+    began: float
+    sessions: set = field(default_factory=set)
+
+
+def run_batch(jobs, limits=None, workers=None, on_done=None, progress=sys.stderr, workdir=None, hide=(), data=None,
+              on_reference=None):
     """Grade `jobs` with `workers` processes at a time; call `on_done(job, result, notebook)` in this
     process as each finishes; return the `Result`s in job order. `hide` lists more paths the student
-    code must not see (the instructor's course root)."""
+    code must not see (the instructor's course root); `data` is the list of folders where to look for
+    Fashion-MNIST (default: `sandbox.data_candidates()`).
+
+    The environment is proved per assignment before any of its results is given out: a submission with
+    full marks and status ok proves it; if none has, the assignment's source notebook is graded last through
+    the same sandbox (`on_reference(assignment, result)` is called), and if it does not get full marks either,
+    no result of that assignment is given out and `ReferenceFailed` is raised at the end."""
     limits = limits or Limits()
     workers = max(1, workers or os.cpu_count() or 1)
     # More compute threads than cores make parallel kernels wait for each other (BLAS threads spin).
     limits = replace(limits, threads=limits.threads or max(1, (os.cpu_count() or 1) // workers))
     isolated = sandbox.warn_if_unisolated(progress or sys.stderr)
+    data_dir = sandbox.find_data(data)
+    uids = [sandbox.sandbox_uid(slot) for slot in range(workers)]  # once, here: the children inherit them
     jobs = list(jobs)
-    results = {}
+    results, failures = {}, {}
     with tempfile.TemporaryDirectory(prefix="autograder-", dir=workdir) as tmp:
         tmp = Path(tmp)
         os.chmod(tmp, 0o711)  # the sandbox uid may pass through, never list
         batch = sandbox.prepare_batch(tmp / "batch", isolated)
         hide = [h for h in hide if not str(tmp.resolve()).startswith(str(Path(h).resolve()))]
         templates = {a: Template(a, tmp) for a in dict.fromkeys(j.assignment for j in jobs)}
+        proved = dict.fromkeys(templates, False)
+        held = {a: [] for a in templates}  # finished before the environment was proved for their assignment
         queue = sorted(enumerate(jobs), key=lambda item: not templates[item[1].assignment].heavy)
-        running = {}  # pid -> (index, job, sub, course, slot, start, sessions)
+        for assignment, template in sorted(templates.items(), key=lambda item: not item[1].heavy):
+            last = max((k for k, (_, j) in enumerate(queue) if j.assignment == assignment), default=-1)
+            queue.insert(last + 1, (-1, Job(assignment, REFERENCE, template.root / "source" / assignment)))
+        running: dict[int, Running] = {}
         free = list(range(workers))
         counts = dict.fromkeys(STATUSES, 0)
         start = scanned = time.monotonic()
+
+        def give_out(job, result, notebook):
+            results[result_index[id(job)]] = result
+            counts[result.status] += 1
+            if on_done:
+                on_done(job, result, notebook)
+            if progress:
+                _progress(len(results), len(jobs), counts, start, progress)
+
+        result_index = {id(job): i for i, job in enumerate(jobs)}
         if progress:
             _progress(0, len(jobs), counts, start, progress)
         try:
             while queue or running:
                 while queue and free:
                     index, job = queue.pop(0)
+                    if (index < 0 and proved[job.assignment]) or job.assignment in failures:
+                        continue
                     slot = free.pop(0)
-                    sub = tmp / f"sub-{index}"
+                    sub = tmp / f"sub-{index if index >= 0 else 'ref-' + job.assignment}"
                     sub.mkdir(mode=0o711)
                     course = templates[job.assignment].course_for(job, sub)
                     pid = os.fork()
                     if pid == 0:
-                        _child(job, sub, course, slot, limits, isolated, batch, hide)
-                    running[pid] = (index, job, sub, course, slot, time.monotonic(), set())
+                        _child(job, sub, course, uids[slot], limits, isolated, batch, hide, data_dir)
+                    running[pid] = Running(index, job, sub, course, slot, time.monotonic())
                 time.sleep(0.1)
                 if not isolated and time.monotonic() - scanned > 1:  # remember the kernels' sessions
                     table, scanned = sandbox.processes(), time.monotonic()
-                    for pid, (*_, sessions) in running.items():
-                        sessions.update(table[p][2] for p in sandbox.descendants(pid, table) if p in table)
-                for pid, (index, job, sub, course, slot, began, sessions) in list(running.items()):
+                    for pid, run in running.items():
+                        run.sessions.update(table[p][2] for p in sandbox.descendants(pid, table) if p in table)
+                for pid, run in list(running.items()):
                     finished, _ = os.waitpid(pid, os.WNOHANG)
                     killed = False
                     if not finished:
-                        if time.monotonic() - began < limits.notebook_timeout:
+                        if time.monotonic() - run.began < limits.notebook_timeout:
                             continue
                         sandbox.kill_all(sandbox.descendants(pid))
                         os.waitpid(pid, 0)
                         killed = True
-                    if isolated:
-                        sandbox.kill_uid(sandbox.sandbox_uid(slot))
-                    else:
-                        sandbox.kill_session(sessions - {os.getsid(0)})
+                    _clean(run, uids[run.slot], isolated)
                     del running[pid]
-                    free.append(slot)
-                    result, notebook = _judge(job, templates[job.assignment], sub, course, killed, limits)
-                    result.seconds = time.monotonic() - began
-                    result.digest = digest(job.folder)
-                    shutil.rmtree(sub, ignore_errors=True)
-                    results[index] = result
-                    counts[result.status] += 1
-                    if on_done:
-                        on_done(job, result, notebook)
-                    if progress:
-                        _progress(len(results), len(jobs), counts, start, progress)
+                    free.append(run.slot)
+                    assignment = run.job.assignment
+                    result, notebook = _judge(run.job, templates[assignment], run.sub, run.course, killed, limits,
+                                              reference=run.index < 0)
+                    result.seconds = time.monotonic() - run.began
+                    shutil.rmtree(run.sub, ignore_errors=True)
+                    if assignment in failures:
+                        continue
+                    if run.index < 0:
+                        if on_reference:
+                            on_reference(assignment, result)
+                        if not result.full_marks:
+                            failures[assignment] = (result, notebook)
+                            held[assignment].clear()
+                            continue
+                    else:
+                        result.digest = digest(run.job.folder)
+                        if not proved[assignment] and not result.full_marks:
+                            held[assignment].append((run.job, result, notebook))
+                            continue
+                    proved[assignment] = True
+                    if run.index >= 0:
+                        give_out(run.job, result, notebook)
+                    for item in held[assignment]:
+                        give_out(*item)
+                    held[assignment].clear()
         except BaseException:  # Ctrl-C or a bug: leave no kernel behind
-            for pid, (*_, slot, _, _) in running.items():
+            for pid, run in running.items():
                 sandbox.kill_all(sandbox.descendants(pid))
-                sandbox.kill_uid(sandbox.sandbox_uid(slot))
+                _clean(run, uids[run.slot], isolated)
                 os.waitpid(pid, 0)
             raise
-    return [results[i] for i in range(len(jobs))]
+    graded = [results[i] for i in range(len(jobs)) if i in results]
+    if failures:
+        raise ReferenceFailed(failures, graded)
+    return graded
+
+
+def _clean(run, uid, isolated):
+    """Kill whatever is left of a submission: its sandbox uid's processes, or (without isolation) its sessions."""
+    if isolated:
+        sandbox.kill_uid(uid)
+    else:
+        sandbox.kill_session(run.sessions - {os.getsid(0)})

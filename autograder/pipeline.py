@@ -5,7 +5,7 @@ from pathlib import Path
 
 from autograder import feedback, results
 from autograder.export import export
-from autograder.grade import Job, digest, run_batch
+from autograder.grade import Job, ReferenceFailed, digest, run_batch
 
 
 def pending(root, assignments, students=None, force=False):
@@ -22,8 +22,11 @@ def pending(root, assignments, students=None, force=False):
     return jobs
 
 
-def grade(root, assignments=None, students=None, force=False, workers=None, limits=None, progress=sys.stderr):
-    """Grade, write feedback for what was graded, export `grades.csv`; return the new `Result`s."""
+def grade(root, assignments=None, students=None, force=False, workers=None, limits=None, progress=sys.stderr,
+          data=None):
+    """Grade, write feedback for what was graded, export `grades.csv`; return the new `Result`s. Raises
+    `ReferenceFailed` (after feedback and export of the rest) when an assignment's reference solution does not
+    get full marks here; `data` lists where to look for Fashion-MNIST (see `run_batch`)."""
     assignments = assignments or results.graded_assignments(root)
     results.register(root, assignments)
     jobs = pending(root, assignments, students, force)
@@ -31,10 +34,16 @@ def grade(root, assignments=None, students=None, force=False, workers=None, limi
     if progress and skipped > 0:
         print(f"{skipped} submission(s) already graded and unchanged: skipped (--force regrades).",
               file=progress)
-    done = run_batch(jobs, limits, workers, on_done=lambda job, result, nb: results.save(root, result, nb),
-                     progress=progress, hide=[root]) if jobs else []
+    failed = None
+    try:
+        done = run_batch(jobs, limits, workers, on_done=lambda job, result, nb: results.save(root, result, nb),
+                         progress=progress, hide=[root], data=data) if jobs else []
+    except ReferenceFailed as exc:
+        failed, done = exc, exc.results
     feedback.write(root, done)
     export(root, assignments)
+    if failed:
+        raise failed
     return done
 
 

@@ -2,13 +2,15 @@
 
 import csv
 import io
+import shutil
 
 import nbformat
 import pytest
 
-from autograder import mutants
+from autograder import mutants, results, sandbox
 from autograder.assignments import notebook_path
 from autograder.cli import main
+from autograder.grade import ReferenceFailed
 from autograder.importer import import_folder
 from autograder.pipeline import grade
 from autograder.report import report
@@ -44,3 +46,18 @@ def test_import_grade_resume_force_export_report(tmp_path):
     lines, paths = report(root, [A])
     assert any("test_weighted_sum_hidden" in line and "2/2" in line for line in lines)
     assert paths[0].read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sandbox.isolation()[0], reason="only the sandbox can hide the data set from the kernel")
+def test_hidden_data_refuses_instead_of_zeroing(tmp_path):
+    a = "07_keras"  # its hidden tests read Fashion-MNIST
+    folder = tmp_path / "curso" / "submitted" / "blas" / a
+    folder.mkdir(parents=True)
+    shutil.copyfile(notebook_path(a, "release"), folder / f"{a}.ipynb")
+    (tmp_path / "vacia").mkdir()
+    with pytest.raises(ReferenceFailed) as failed:
+        grade(tmp_path / "curso", [a], workers=2, progress=io.StringIO(), data=[tmp_path / "vacia"])
+    assert list(failed.value.failures) == [a]
+    assert "FileNotFoundError" in str(failed.value) and "no submission of 07_keras was graded" in str(failed.value)
+    assert results.load(tmp_path / "curso", "blas", a) is None

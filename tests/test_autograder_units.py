@@ -115,7 +115,7 @@ def test_feedback_hides_hidden_tests_and_keeps_the_spanish_message():
 def test_kernels_get_a_share_of_the_cores(tmp_path):
     from autograder import sandbox
 
-    env = sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", 0, {"threads": 1}, False)
+    env = sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", sandbox.sandbox_uid(0), {"threads": 1}, False)
     assert [env[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")] == ["1"] * 3
-    env = sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", 0, {}, False)
+    env = sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", sandbox.sandbox_uid(0), {}, False)
     assert "TF_NUM_INTRAOP_THREADS" not in env or env["TF_NUM_INTRAOP_THREADS"] == os.environ.get("TF_NUM_INTRAOP_THREADS")

@@ -19,7 +19,7 @@ from autograder.grade import Limits, Result
 from autograder.pipeline import grade
 from autograder.release import secret_lines
 
-pytestmark = pytest.mark.slow  # one batch of 27 notebooks: 1.5–6 min on 2 shared cores
+pytestmark = pytest.mark.slow  # one batch of 38 notebooks: 2–8 min on 2 shared cores
 
 A = "00_bienvenida"
 CELL_TIMEOUT = int(os.environ.get("HOSTILE_CELL_TIMEOUT", "10"))
@@ -53,10 +53,61 @@ def edit_cell(notebook, grade_id, change):
     return notebook
 
 
+#: The kernel's machinery changed to forge later cells: prevented (score 0). Their status is "ok" with the
+#: regular-expression scan and "needs review" with the AST scan (get_ipython, getattr, globals, dunders).
+FORGED = ("ok", "needs review")
+MARK = f"ag-hostil-{os.getpid()}"
+
+
+def forging(code):
+    """A solution cell (no solution written) that changes the kernel, then a wrong `weighted_sum`."""
+    return with_code(code + "\n" + WRONG)
+
+
 def cases(root, port):
-    """`{student: (notebook, score, status)}`; score None means "not asserted without isolation"."""
+    """`{student: (notebook, score, status)}`; score None means "not asserted without isolation"; status may be
+    a tuple of accepted statuses."""
     other = f"{root}/submitted/zz_previo/{A}/{A}.ipynb"
     c = {
+        "forja_ast_transformer": (forging(
+            "import ast\nclass Vaciar(ast.NodeTransformer):\n    def visit_Module(self, node):\n"
+            "        node.body = []\n        return node\nget_ipython().ast_transformers.append(Vaciar())"), 0, FORGED),
+        "forja_input_cleanup": (forging(
+            "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"), 0, FORGED),
+        "forja_run_cell": (forging(
+            "ip = get_ipython()\noriginal, original_async = ip.run_cell, ip.run_cell_async\n"
+            "ip.run_cell = lambda raw_cell, *a, **k: original('pass', *a, **k)\n"
+            "ip.run_cell_async = lambda raw_cell, *a, **k: original_async('pass', *a, **k)"), 0, FORGED),
+        "forja_builtins_getattr": (forging(
+            "b = globals()['__buil' + 'tins__']\ng = b['get_ipy' + 'thon'] if isinstance(b, dict) else "
+            "getattr(b, 'get_ipy' + 'thon')\nip = g()\nfor name in ('run_' + 'cell', 'run_' + 'cell_async'):\n"
+            "    real = getattr(ip, name)\n    setattr(ip, name, lambda raw, *a, _real=real, **k: _real('pass', *a, **k))"),
+            0, FORGED),
+        "forja_clase": (forging(
+            "ip = get_ipython()\nShell = type(ip)\nreal = Shell.run_cell_async\n"
+            "async def forged(self, raw_cell, *a, **k):\n    return await real(self, 'pass', *a, **k)\n"
+            "Shell.run_cell_async = forged\nShell.transform_cell = lambda self, cell: 'pass\\n'"), 0, FORGED),
+        "forja_callbacks_y_checks": (forging(
+            "import course.checks\nfor callbacks in get_ipython().events.callbacks.values():\n    callbacks.clear()\n"
+            "vars(course.checks)['check_close'] = lambda *a, **k: None\n"
+            "try:\n    course.checks.check_close = lambda *a, **k: None\nexcept AttributeError:\n    pass"),
+            0, ("needs review",)),
+        "forja_clear_output": (forging(
+            "from IPython.display import clear_output\n"
+            "get_ipython().events.register('post_run_cell', lambda result: clear_output())"), 0, FORGED),
+        "excepcion_con_test_oculto": (with_code(
+            "import linecache, sys\nfrom course.checks import CheckError\n\ndef weighted_sum(X, w, b):\n"
+            "    caller = sys._getframe(1).f_code.co_filename\n"
+            "    raise CheckError(''.join(linecache.getlines(caller)))\n"), 0, ("ok", "needs review")),
+        "doble_fork_setsid": (with_code(
+            "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            f"        time.sleep(3600)\n    os._exit(0)\nos.wait()\n" + SOLUTION), 2, "needs review"),
+        "lista_proc": (with_code(blocked_unless(
+            "import os\nLEAKED = len([p for p in os.listdir('/proc') if p.isdigit()]) > 5\n")),
+            0 if ISOLATED else None, "needs review"),
+        "escribe_tmp_shm": (with_code(
+            f"for folder in ('/tmp', '/dev/shm', '/var/tmp'):\n    open(folder + '/{MARK}', 'w').write('x')\n"
+            + SOLUTION), 2, "needs review"),
         "referencia": (with_code(SOLUTION), 2, "ok"),
         "en_blanco": (nbformat.read(notebook_path(A, "release"), as_version=4), 0, "ok"),
         "bucle_infinito": (with_code("while True:\n    pass\n" + SOLUTION), 0, "timeout"),
@@ -176,7 +227,9 @@ def test_every_case_has_its_score_and_status(graded):
     for student, (_, score, status) in graded["table"].items():
         r = graded["done"][student]
         print(f"{student:<22} {r.score:g}/{r.max_score:g} {r.status:<13} {r.seconds:5.1f} s  {'; '.join(r.reasons)}")
-        if (score is not None and r.score != score) or (score is not None and r.status != status):
+        statuses = status if isinstance(status, tuple) else (status,)
+        assert not (r.status == "ok" and r.score == r.max_score and score == 0), student
+        if score is not None and (r.score != score or r.status not in statuses):
             wrong.append(f"{student}: {r.score:g} {r.status} (expected {score} {status}) {r.reasons}")
     assert not wrong, "\n".join(wrong)
 
@@ -201,6 +254,12 @@ def test_no_leftover_sandbox_processes(graded):
     first = sandbox.sandbox_uid(0)
     left = [p for p, (_, uid, _) in sandbox.processes().items() if first <= uid < first + 64]
     assert left == []
+
+
+@pytest.mark.skipif(not ISOLATED, reason="needs the sandbox (root, namespaces)")
+def test_nothing_of_a_submission_stays_on_the_host(graded):
+    assert not [f for f in ("/tmp", "/dev/shm", "/var/tmp") if os.path.exists(f"{f}/{MARK}")]
+    assert graded["done"]["doble_fork_setsid"].score == 2  # it ran: its sleeping grandchild existed
 
 
 def test_feedback_shows_no_hidden_test_or_solution(graded):
