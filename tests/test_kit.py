@@ -78,7 +78,7 @@ def kit_env(home):
     env.update(HOME=str(home), KERAS_HOME=str(home / ".keras"), MPLCONFIGDIR=str(home / "mpl"), MPLBACKEND="Agg",
                JUPYTER_PLATFORM_DIRS="1")
     try:  # the data this checkout finds (outside it, the kit's course looks only in the standard places)
-        env.setdefault("FASHION_MNIST_DIR", str(find_fashion_mnist()))
+        env["FASHION_MNIST_DIR"] = env.get("FASHION_MNIST_DIR") or str(find_fashion_mnist())
     except FileNotFoundError:
         pass  # Keras downloads it
     return env
