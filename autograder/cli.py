@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder {release,check,import,grade,feedback,export,report,demo} ...`.
+"""Command line: `python -m autograder {release,check,import,grade,feedback,export,report,demo,kit} ...`.
 
 Grading commands work on a course root (default: this repository) holding `submitted/`, `autograded/`,
 `feedback/`, `gradebook.db`, `grades.csv` and `reports/`; the assignments always come from `source/`."""
@@ -88,6 +88,15 @@ def cmd_report(args):
     return 0
 
 
+def cmd_kit(args):
+    from autograder.kit import build, problems
+
+    path = build(args.assignments, Path(args.root) / "dist")
+    found = problems(path)
+    print("\n".join(found) or f"{path}: {path.stat().st_size // 1024} KiB, no solution, hidden test or instructor file.")
+    return 1 if found else 0
+
+
 def cmd_demo(args):
     from autograder.demo import demo
 
@@ -102,6 +111,7 @@ COMMANDS = (
     ("feedback", cmd_feedback, "write the Spanish feedback pages again"),
     ("export", cmd_export, "write grades.csv (score, max, status per assignment)"),
     ("report", cmd_report, "pass rate per test and a score histogram per assignment"),
+    ("kit", cmd_kit, "student kit <root>/dist/redes-neuronales-estudiante-<version>.zip (no answers), scanned"),
     ("demo", cmd_demo, "release, import example submissions, grade, export, print the grade table"),
 )
 

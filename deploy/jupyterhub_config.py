@@ -28,6 +28,7 @@ PORT = int(os.environ.get("HUB_PORT", "8000"))
 USERS = json.loads(os.environ.get("HUB_USERS", '{"instructors": ["profesor"], "students": ["alumno1", "alumno2"]}'))
 INSTRUCTORS, STUDENTS = USERS["instructors"], USERS["students"]
 BIN = Path(sys.executable).parent  # the venv the hub runs from: students get `course` from it
+REPO = DEPLOY.parent  # the checkout: its `autograder` (never installed) is for the instructor only
 
 
 class TrialAuthenticator(Authenticator):
@@ -87,9 +88,11 @@ c.Spawner.environment = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "TF_ENABLE_ONEDNN_OPTS": "0",
     "NBGRADER_EXCHANGE": str(STATE / "exchange"),
+    # `python -m autograder` in the instructor's terminals; students never get the grader on their path.
+    "PYTHONPATH": lambda spawner: str(REPO) if spawner.user.name in INSTRUCTORS else "",
 }
 # Each user's ~/.jupyter (written by deploy/trial.py) holds their nbgrader config; students also get the
-# instructor-only server extensions (formgrader, create_assignment, course_list) switched off there.
+# instructor-only server extensions (formgrader, course_list) switched off there.
 c.JupyterHub.shutdown_on_logout = False
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every single-user server
 

@@ -6,7 +6,8 @@ Prepares the state folder, then replaces itself with `jupyterhub -f deploy/jupyt
 
     <state>/exchange/                    nbgrader's exchange, mode 1777 (world-writable + sticky), as nbgrader documents
     <state>/homes/profesor/              the instructor's HOME (admin user)
-        redes-neuronales/                the nbgrader course: a copy of source/ + nbgrader_config.py (made once)
+        redes-neuronales/                the nbgrader course: a copy of source/ + nbgrader_config.py (made once);
+                                         only the instructor's server has the checkout (autograder) on PYTHONPATH
         .jupyter/nbgrader_config.py      that course + the exchange
     <state>/homes/alumnoN/               a student's HOME: only .jupyter/ (exchange + course id, instructor
                                          extensions off); never source/ nor autograder/
@@ -46,7 +47,6 @@ STUDENT_SERVER_CONFIG = """\
 c = get_config()  # noqa: F821
 c.ServerApp.jpserver_extensions = {
     "nbgrader.server_extensions.formgrader": False,
-    "nbgrader.server_extensions.create_assignment": False,
     "nbgrader.server_extensions.course_list": False,
 }
 """

@@ -1,4 +1,5 @@
-"""Shared pytest setup: quiet TensorFlow, a non-interactive Matplotlib backend, the venv's tools on PATH."""
+"""Shared pytest setup: quiet TensorFlow, a non-interactive Matplotlib backend, the venv's tools on PATH, and the
+checkout's `autograder` (never installed) importable by subprocesses that run elsewhere (`python -m autograder`)."""
 
 import os
 import sys
@@ -9,3 +10,6 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 _bin = os.path.dirname(sys.executable)
 if _bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _root not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_root, os.environ.get("PYTHONPATH")) if p)

@@ -31,7 +31,7 @@ USER_SETTINGS = {
 }
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: sudo apt-get install chromium")]
 sync_api = pytest.importorskip("playwright.sync_api")
 
 

@@ -38,7 +38,7 @@ BIN = Path(sys.executable).parent
 pytestmark = [
     pytest.mark.hub,
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (the hub's proxy needs it)"),
+    pytest.mark.skipif(shutil.which("node") is None, reason="the hub's proxy needs Node.js: sudo apt-get install nodejs npm, then npm ci --prefix deploy"),
     pytest.mark.skipif(not PROXY.exists(), reason="configurable-http-proxy missing: run `npm ci --prefix deploy`"),
 ]
 

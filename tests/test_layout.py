@@ -37,7 +37,7 @@ def test_importing_course_loads_neither_autograder_nor_tensorflow():
 def test_environment_yml_installs_the_project_itself():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert pip_section == ["-e ."], "environment.yml must install the project, not keep its own list"
+    assert pip_section == ["-e .[dev]"], "environment.yml must install the project, not keep its own list"
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     assert sorted(d.split("=")[0] for d in conda) == ["pip", "python"]
     python = next(d for d in conda if d.startswith("python"))
@@ -47,10 +47,12 @@ def test_environment_yml_installs_the_project_itself():
 
 
 def test_pyproject_declares_the_stack():
-    deps = " ".join(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
-    for name in ("jupyterlab", "notebook", "nbgrader", "ipywidgets", "numpy", "matplotlib", "tensorflow", "keras",
-                 "pytest"):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    deps = " ".join(project["dependencies"])
+    for name in ("jupyterlab", "notebook", "nbgrader", "ipywidgets", "numpy", "matplotlib", "tensorflow", "keras"):
         assert name in deps, name
+    for name in ("pytest", "playwright", "jupyterhub"):  # never in a student's install
+        assert name not in deps and name in " ".join(sum(project["optional-dependencies"].values(), [])), name
 
 
 def test_ci_runs_the_readme_test_command():
