@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from course import data
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
@@ -67,7 +69,9 @@ def lab(tmp_path_factory):
         target.write_text(json.dumps(value))
     port = free_port()
     env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
-               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), MPLBACKEND="module://matplotlib_inline.backend_inline")
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), MPLBACKEND="module://matplotlib_inline.backend_inline",
+               # the copy lives outside the checkout, where ../shared/data is not found by walking up
+               FASHION_MNIST_DIR=str(data.find_fashion_mnist()))
     env.pop("NBGRADER_EXECUTION", None)
     log = open(home / "lab.log", "w")
     server = subprocess.Popen(
@@ -149,7 +153,9 @@ def widget_image(page):
     return image.get_attribute("src")
 
 
-def test_release_notebook_01_runs_and_its_widget_redraws(lab, browser_page):
+def test_release_notebook_01_reads_well_with_stubs(lab, browser_page):
+    """A student who has written nothing: only the stubs' NotImplementedError, and each demo that needs an
+    unfinished function says so in one line instead of a traceback."""
     page = browser_page
     open_notebook(page, lab, "release/01_perceptron/01_perceptron.ipynb")
     run_cells_one_by_one(page)
@@ -158,7 +164,16 @@ def test_release_notebook_01_runs_and_its_widget_redraws(lab, browser_page):
     assert errors, "the release notebook should show the stubs' NotImplementedError"
     unexpected = [text[-300:] for text in errors if "NotImplementedError" not in text]
     assert not unexpected, unexpected
+    pending = notebook(page).get_by_text("ⓘ Completa")
+    assert pending.count() >= 1, "no demo said which exercise to finish first"
 
+
+def test_solved_notebook_01_widget_redraws(lab, browser_page):
+    """A student who has solved the exercises (the source notebook): the explorer draws and follows its slider."""
+    page = browser_page
+    open_notebook(page, lab, "source/01_perceptron/01_perceptron.ipynb")
+    run_cells_one_by_one(page)
+    assert error_texts(page) == []
     before = widget_image(page)
     widget = page.locator(".jupyter-widgets.widget-hbox").first
     widget.scroll_into_view_if_needed()

@@ -18,7 +18,9 @@ import functools
 import importlib
 import inspect
 import io
+import os
 import pkgutil
+import sys
 import warnings
 
 import matplotlib
@@ -98,6 +100,8 @@ def describe(value):
         return {k: describe(v) for k, v in value.items()}
     if isinstance(value, (np.ndarray, np.generic, int, float, bool)):
         return np.array(value)
+    if isinstance(value, str):
+        return value
     return ("opaque", object())  # matches nothing (None included: any function returns None)
 
 
@@ -198,6 +202,22 @@ def grading_mode():
         plt.close("all")
 
 
+@contextlib.contextmanager
+def assignment_folder(folder):
+    """Run as the notebook does: from its folder, able to import the files that ship with the assignment."""
+    shipped = {path.stem for path in folder.glob("*.py")}
+    saved = os.getcwd()
+    os.chdir(folder)
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(folder))
+        os.chdir(saved)
+        for name in shipped:
+            sys.modules.pop(name, None)
+
+
 def run_visible_tests(assignment, candidates):
     """`{graded function: {where: reproduced}}`. Runs the source notebook as under grading, without its
     hidden tests, each graded function wrapped by `comparing` (active in the visible test cells only);
@@ -207,7 +227,7 @@ def run_visible_tests(assignment, candidates):
     namespace = {"__name__": "__main__", "display": display}  # `display` is a builtin in a notebook
     matches = {name: {} for name in names.values()}
     active = {"now": False}
-    with grading_mode():
+    with grading_mode(), assignment_folder(notebook_path(assignment).parent):
         for cell in notebook.cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code" or "BEGIN HIDDEN TESTS" in cell.source:
