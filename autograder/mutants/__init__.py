@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments import notebook_path
+from autograder.assignments import notebook_path, solution_cells
 
 HERE = Path(__file__).parent
 
@@ -28,12 +28,6 @@ def load(assignment):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return getattr(module, "WRONG", {}), getattr(module, "ALTERNATIVE", {})
-
-
-def solution_cells(notebook):
-    """`{grade_id: cell}` of the solution cells of a notebook."""
-    return {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells
-            if c.metadata.get("nbgrader", {}).get("solution")}
 
 
 def submission(assignment, replacements=None):
