@@ -5,6 +5,7 @@ Grading commands work on a course root (default: this repository) holding `submi
 
 import argparse
 import dataclasses
+import logging
 import os
 import sys
 import warnings
@@ -24,10 +25,11 @@ def cmd_release(args):
 
 def cmd_check(args):
     from autograder.grade import ReferenceFailed
+    from autograder.mutants import BrokenVersion
 
     try:
         outcomes = run_check(args.assignments, args.mutants, args.quick)
-    except ReferenceFailed as exc:
+    except (ReferenceFailed, BrokenVersion) as exc:
         print(exc, file=sys.stderr)
         return 1
     return 0 if outcomes and all(o.ok for o in outcomes) else 1
@@ -125,6 +127,8 @@ COMMANDS = (
 
 def main(argv=None):
     warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise from nbgrader's gradebook
+    logging.basicConfig(format="%(message)s", stream=sys.stderr)  # other libraries: warnings only
+    logging.getLogger("autograder").setLevel(logging.INFO)  # the grader's own progress notes
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func, help_text in COMMANDS:

@@ -10,24 +10,19 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import COURSE_ROOT
 
 
-def tools_path(path: str | None = None) -> str:
-    """`path` (default: `$PATH`) with this environment's `bin/` first: nbgrader runs `alembic` when it creates a
-    gradebook and kernels start `python`; both must come from this environment."""
-    path = os.environ.get("PATH", "") if path is None else path
-    bin_dir = os.path.dirname(sys.executable)
-    return path if bin_dir in path.split(os.pathsep) else bin_dir + os.pathsep + path
-
-
 @contextlib.contextmanager
 def _tools_on_path():
-    """Run nbgrader with `tools_path()` as `PATH`, then put `PATH` back."""
+    """Run nbgrader with this environment's `bin/` first on `PATH` (it runs `alembic` when it creates a
+    gradebook), then put `PATH` back."""
     before = os.environ.get("PATH")
-    os.environ["PATH"] = tools_path(before)
+    bin_dir = os.path.dirname(sys.executable)
+    os.environ["PATH"] = bin_dir + os.pathsep + (os.defpath if before is None else before)
     try:
         yield
     finally:
@@ -37,7 +32,7 @@ def _tools_on_path():
             os.environ["PATH"] = before
 
 
-def load_config(root=COURSE_ROOT, **overrides):
+def load_config(root: Path = COURSE_ROOT, **overrides) -> Config:
     """The course config with `CourseDirectory.root = root`; `overrides` are `"Class.trait": value`."""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(COURSE_ROOT)).load_config()
     config.CourseDirectory.root = str(Path(root).resolve())
@@ -47,7 +42,7 @@ def load_config(root=COURSE_ROOT, **overrides):
     return config
 
 
-def api(root=COURSE_ROOT, **overrides):
+def api(root: Path = COURSE_ROOT, **overrides) -> NbGraderAPI:
     """An `NbGraderAPI` on `root`, quiet unless something goes wrong."""
     config = load_config(root, **overrides)
     config.NbGraderAPI.log_level = logging.WARNING
@@ -55,13 +50,13 @@ def api(root=COURSE_ROOT, **overrides):
     return NbGraderAPI(coursedir=coursedir, config=config)
 
 
-def gradebook(root=COURSE_ROOT):
+def gradebook(root: Path = COURSE_ROOT) -> Gradebook:
     """The gradebook of the course at `root` (use as a context manager)."""
     config = load_config(root)
     return Gradebook(f"sqlite:///{Path(root).resolve() / 'gradebook.db'}", course_id=config.CourseDirectory.course_id)
 
 
-def run(result, what):
+def run(result: dict, what: str) -> dict:
     """Raise with nbgrader's own log when an API call did not succeed."""
     if not result.get("success"):
         raise RuntimeError(f"nbgrader {what} failed:\n{result.get('error') or ''}\n{result.get('log') or ''}")

@@ -1,5 +1,6 @@
 """The instructor's `grade` command: grade what is in `submitted/`, then feedback and export."""
 
+import logging
 import sys
 from pathlib import Path
 
@@ -7,6 +8,8 @@ from autograder import COURSE_ROOT, feedback, results
 from autograder.export import export
 from autograder.grade import Job, Limits, ReferenceFailed, Result, run_batch
 from autograder.model import digest
+
+log = logging.getLogger(__name__)
 
 
 def pending(root: Path, assignments: list[str], students: list[str] | None = None, force: bool = False) -> list[Job]:
@@ -34,9 +37,8 @@ def grade(root: Path, assignments: list[str] | None = None, students: list[str] 
     results.register(root, assignments, source_root)
     jobs = pending(root, assignments, students, force)
     skipped = sum(1 for a in assignments for _ in Path(root).glob(f"submitted/*/{a}")) - len(jobs)
-    if progress and skipped > 0:
-        print(f"{skipped} submission(s) already graded and unchanged: skipped (--force regrades).",
-              file=progress)
+    if skipped > 0:
+        log.info("%d submission(s) already graded and unchanged: skipped (--force regrades).", skipped)
     failed = None
     try:
         done = run_batch(jobs, limits, workers, on_done=lambda job, result, nb: results.save(root, result, nb),

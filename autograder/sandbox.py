@@ -22,7 +22,6 @@ from course.data import DEBIAN_DIR, ENV_VAR, FASHION_FILES
 
 from autograder import COURSE_ROOT
 from autograder.model import Limits
-from autograder.nbgrader_setup import tools_path
 
 KERNEL_NAME = "autograder-sandbox"
 #: This environment's interpreter through the environment's real folder (kept visible in the sandbox), not
@@ -192,7 +191,6 @@ def kernel_env(batch: Path, kernel_dir: Path, stage: Path, uid: int, limits: Lim
         "AG_KEEP": "\n".join(keep), "AG_HIDE": "\n".join(h for h in hidden if h not in keep and h != "/"),
         "AG_LIMIT_AS": str(limits.memory), "AG_LIMIT_FSIZE": str(limits.file_size),
         "AG_LIMIT_NPROC": str(limits.processes if isolated or os.geteuid() != 0 else 0),
-        "PATH": tools_path(),
         "HOME": str(work), "TMPDIR": str(work / "tmp"), "MPLCONFIGDIR": str(work / ".config" / "matplotlib"),
         "KERAS_HOME": str(work / ".keras"), "MPLBACKEND": "Agg", "JUPYTER_PATH": str(Path(batch) / "jupyter"),
         "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONDONTWRITEBYTECODE": "1",

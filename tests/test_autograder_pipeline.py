@@ -25,8 +25,8 @@ def test_import_grade_resume_force_export_report(tmp_path):
                               ("Blas", nbformat.read(notebook_path(A, "release"), as_version=4))):
         (inbox / student / A).mkdir(parents=True)
         nbformat.write(notebook, inbox / student / A / f"{A}.ipynb")
-    report = import_folder(root, inbox)
-    assert (len(report.stored), report.skipped) == (2, [])
+    imported = import_folder(root, inbox)
+    assert (len(imported.stored), imported.skipped) == (2, [])
     (root / "submitted" / "dora").mkdir()  # in the roster, no submission
 
     log = io.StringIO()

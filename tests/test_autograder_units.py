@@ -1,12 +1,11 @@
 """Fast tests of the autograder's parts that need no kernel: import, tampering, scan, truncation, feedback."""
 
-import copy
 import os
-import io
 import zipfile
 
 import nbformat
 import pytest
+from conftest import edit
 
 from autograder import feedback, integrity, mutants
 from autograder.assignments import notebook_path
@@ -56,13 +55,6 @@ def test_import_moodle_zip(tmp_path, release_nb):
     assert students == ["ana_perez", "luis_gomez_102", "luis_gomez_103"]
     assert sorted(p.parent.parent.name for p in report.stored) == students
     assert any("foto.png" in p for p in report.skipped) and any("suelto.ipynb" in p for p in report.skipped)
-
-
-def edit(notebook, grade_id, change):
-    notebook = copy.deepcopy(notebook)
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    change(notebook, cell)
-    return notebook
 
 
 def test_tampering(release_nb):
@@ -135,3 +127,20 @@ def test_every_limit_is_an_option_with_the_dataclass_default():
     assert limits_from(parser.parse_args([])) == Limits()
     given = limits_from(parser.parse_args(["--timeout", "90", "--memory", "512", "--processes", "64"]))
     assert (given.notebook_timeout, given.memory, given.processes) == (90, 512 * 2**20, 64)
+
+
+def test_a_version_that_does_not_compile_is_an_error_of_the_check_naming_it():
+    good = {"weighted_sum": {"ok": "def weighted_sum(X, w, b):\n    return X @ w + b\n"}}
+    assert mutants.compiled(A, "wrong", good) == good
+    with pytest.raises(mutants.BrokenVersion, match="wrong version weighted_sum/typo"):
+        mutants.compiled(A, "wrong", {"weighted_sum": {"typo": "def weighted_sum(X, w, b)\n    return X @ w\n"}})
+
+
+def test_a_wrong_version_is_killed_only_by_a_failing_test_cell():
+    from autograder.check import Outcome
+
+    killed = Outcome(A, "wrong--weighted_sum--x", "wrong", 1, 2, gid="weighted_sum", killed_by=("test_weighted_sum",))
+    own = Outcome(A, "wrong--weighted_sum--y", "wrong", 0, 2, gid="weighted_sum", killed_by=("test_weighted_sum",),
+                  own_error="NameError: name 'npp' is not defined")
+    survived = Outcome(A, "wrong--weighted_sum--z", "wrong", 0, 2, status="timeout", gid="weighted_sum")
+    assert [o.ok for o in (killed, own, survived)] == [True, False, False]
