@@ -122,7 +122,7 @@ def cases(root, port):
         "memoria_4gb": (with_code("big = np.ones(4 * 2**30, dtype=np.uint8)\n" + SOLUTION), 0, "ok"),
         "fichero_enorme": (with_code("try:\n    open('grande.bin', 'wb').write(bytes(200 * 2**20))\n"
                                      "    raise RuntimeError('sin límite de fichero')\nexcept OSError:\n    pass\n"
-                                     + SOLUTION), 2, "ok"),
+                                     + SOLUTION), 2, "needs review"),  # `open` is flagged by the scan
         "red": (with_code(blocked_unless(
             f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()\n"
             "    LEAKED = True\nexcept OSError:\n    LEAKED = False\n")), 0 if ISOLATED else None, "needs review"),
@@ -158,7 +158,7 @@ def cases(root, port):
         "avisos_stderr": (with_code("import sys, warnings\n\n" + SOLUTION.replace(
             '    """\n', '    """\n    warnings.warn("aviso inofensivo")\n    print("ruido", file=sys.stderr)\n', 1)),
             2, "ok"),
-        "celdas_basura": (junk_cells(with_code(SOLUTION)), 2, "ok"),
+        "celdas_basura": (junk_cells(with_code(SOLUTION)), 2, "needs review"),  # `print(In)`: IPython history
     }
     return c
 
