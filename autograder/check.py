@@ -1,10 +1,12 @@
-"""Prove the course: source full marks, release zero, wrong versions lose points, alternatives keep them."""
+"""Prove the course: source full marks, release zero, wrong versions lose points in a test cell, alternatives
+keep them."""
 
 import sys
 from dataclasses import dataclass
 
 from autograder import mutants
 from autograder.assignments import assignment_names, notebook_path
+from autograder.judge import cell_errors
 from autograder.scoring import grade_many
 
 
@@ -16,38 +18,55 @@ class Outcome:
     score: float
     max_score: float
     status: str = "ok"  # the grading status (crashed, timeout, ...): shown next to a failure
+    gid: str = ""  # the solution cell a wrong or alternative version replaces ("all": every one)
+    killed_by: tuple = ()  # the test cells that lost points with an error in the graded notebook
+    own_error: str = ""  # the error of the replaced solution cell itself (a wrong version proves nothing then)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         if self.kind in ("source", "alternative"):
             return self.max_score > 0 and self.score == self.max_score
         if self.kind == "release":
             return self.score == 0
-        return self.score < self.max_score
+        return bool(self.killed_by) and not self.own_error
 
 
 def _submissions(assignment, with_mutants, first_only):
-    """`{student: notebook}` and `{student: kind}` to grade for one assignment."""
+    """`{student: notebook}` and `{student: (kind, grade_id)}` to grade for one assignment."""
     submissions = {"source": notebook_path(assignment, "source"), "release": notebook_path(assignment, "release")}
-    kinds = {"source": "source", "release": "release"}
+    kinds = {"source": ("source", ""), "release": ("release", "")}
     if with_mutants:
-        for student, (kind, _, _, notebook) in mutants.variants(assignment, first_only).items():
+        for student, (kind, gid, _, notebook) in mutants.variants(assignment, first_only).items():
             submissions[student] = notebook
-            kinds[student] = kind
+            kinds[student] = (kind, gid)
     return submissions, kinds
 
 
-def check_many(assignments, with_mutants=False, first_only=False, workers=None, progress=None):
+def check_many(assignments: list[str], with_mutants: bool = False, first_only: bool = False,
+               workers: int | None = None, progress=None) -> list[Outcome]:
     """Grade source, release and (optionally) the mutants of several assignments in one parallel batch
     through the grading pipeline; a list of `Outcome`."""
     prepared = {a: _submissions(a, with_mutants, first_only) for a in assignments}
-    graded = grade_many({a: subs for a, (subs, _) in prepared.items()}, workers=workers, progress=progress)
-    return [Outcome(a, student, kinds[student], r.score, r.max_score, r.status)
-            for a, (_, kinds) in prepared.items() for student, r in graded[a].items()]
+    errors = {}
+
+    def keep_errors(job, result, notebook):
+        errors[job.assignment, job.student] = cell_errors(notebook)
+
+    graded = grade_many({a: subs for a, (subs, _) in prepared.items()}, workers=workers, progress=progress,
+                        on_done=keep_errors)
+    outcomes = []
+    for a, (_, kinds) in prepared.items():
+        for student, r in graded[a].items():
+            kind, gid = kinds[student]
+            failed = errors.get((a, student), {})
+            killed_by = tuple(t for t, (score, top) in r.grades.items() if score < top and t in failed)
+            outcomes.append(Outcome(a, student, kind, r.score, r.max_score, r.status, gid, killed_by,
+                                    failed.get(gid, "")))
+    return outcomes
 
 
-def summary(outcomes):
-    """Lines of a per-assignment table, then the failures by name."""
+def summary(outcomes: list[Outcome]) -> list[str]:
+    """Lines of a per-assignment table, the test that killed each wrong version, then the failures by name."""
     lines = [f"{'assignment':<22}{'source':>8}{'release':>9}{'killed':>10}{'accepted':>10}"]
     for assignment in dict.fromkeys(o.assignment for o in outcomes):
         rows = [o for o in outcomes if o.assignment == assignment]
@@ -60,16 +79,21 @@ def summary(outcomes):
         release = next(o for o in rows if o.kind == "release")
         lines.append(f"{assignment:<22}{source.score:>4.0f}/{source.max_score:<3.0f}{release.score:>5.0f}/"
                      f"{release.max_score:<3.0f}{count('wrong'):>10}{count('alternative'):>10}")
+    lines += [f"killed {o.assignment}: {o.name} by {', '.join(o.killed_by)}"
+              for o in outcomes if o.kind == "wrong" and o.ok]
     for o in outcomes:
         if not o.ok:
             what = {"source": "source notebook is not full marks", "release": "release notebook scores points",
                     "wrong": "wrong version survived", "alternative": "alternative version rejected"}[o.kind]
+            if o.kind == "wrong" and o.own_error:
+                what = f"wrong version fails in its own cell ({o.own_error}), not in a test"
             how = f", {o.status}" if o.status in ("timeout", "crashed") else ""
             lines.append(f"FAIL {o.assignment}: {o.name}: {what} ({o.score:g}/{o.max_score:g}{how})")
     return lines
 
 
-def run_check(assignments=None, with_mutants=False, first_only=False):
+def run_check(assignments: list[str] | None = None, with_mutants: bool = False,
+              first_only: bool = False) -> list[Outcome]:
     """Check the given assignments (default: all); print the table; return the outcomes."""
     outcomes = check_many(assignments or assignment_names(), with_mutants, first_only, progress=sys.stderr)
     print("\n".join(summary(outcomes)))

@@ -4,6 +4,8 @@ Grading commands work on a course root (default: this repository) holding `submi
 `feedback/`, `gradebook.db`, `grades.csv` and `reports/`; the assignments always come from `source/`."""
 
 import argparse
+import dataclasses
+import logging
 import os
 import sys
 import warnings
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from autograder import COURSE_ROOT, release
 from autograder.check import run_check
+from autograder.model import Limits
 
 
 def cmd_release(args):
@@ -22,10 +25,11 @@ def cmd_release(args):
 
 def cmd_check(args):
     from autograder.grade import ReferenceFailed
+    from autograder.mutants import BrokenVersion
 
     try:
         outcomes = run_check(args.assignments, args.mutants, args.quick)
-    except ReferenceFailed as exc:
+    except (ReferenceFailed, BrokenVersion) as exc:
         print(exc, file=sys.stderr)
         return 1
     return 0 if outcomes and all(o.ok for o in outcomes) else 1
@@ -34,26 +38,31 @@ def cmd_check(args):
 def cmd_import(args):
     from autograder.importer import import_submissions
 
-    imported, problems = import_submissions(args.root, args.source, args.assignment)
-    print("\n".join(problems + [f"{imported} submission(s) imported into {Path(args.root) / 'submitted'}"]))
+    print(import_submissions(args.root, args.source, args.assignment).summary(args.root))
     return 0
 
 
-def _limits(args):
-    from autograder.grade import Limits
+def add_limits(parser: argparse.ArgumentParser) -> None:
+    """One option per `Limits` field (`--cell-timeout`, ...), its default and help taken from the dataclass."""
+    for f in dataclasses.fields(Limits):
+        unit = f.metadata["unit"]
+        names = [f"--{f.name.replace('_', '-')}"] + ([f.metadata["flag"]] if f.metadata["flag"] else [])
+        parser.add_argument(*names, dest=f.name, type=int, default=f.default // unit,
+                            help=f"{f.metadata['help']} (default {f.default // unit})")
 
-    return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory=args.memory * 2**20,
-                  output_chars=args.output_limit)
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    """The `Limits` given on the command line (see `add_limits`)."""
+    return Limits(**{f.name: getattr(args, f.name) * f.metadata["unit"] for f in dataclasses.fields(Limits)})
 
 
 def cmd_grade(args):
+    from autograder.grade import ReferenceFailed
     from autograder.pipeline import grade, grade_table
     from autograder.results import graded_assignments
 
-    from autograder.grade import ReferenceFailed
-
     try:
-        grade(args.root, args.assignments, args.students, args.force, args.workers, _limits(args))
+        grade(args.root, args.assignments, args.students, args.force, args.workers, limits_from(args))
     except ReferenceFailed as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -118,6 +127,8 @@ COMMANDS = (
 
 def main(argv=None):
     warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise from nbgrader's gradebook
+    logging.basicConfig(format="%(message)s", stream=sys.stderr)  # other libraries: warnings only
+    logging.getLogger("autograder").setLevel(logging.INFO)  # the grader's own progress notes
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func, help_text in COMMANDS:
@@ -137,10 +148,7 @@ def main(argv=None):
             p.add_argument("--students", nargs="+", help="only these student ids")
             p.add_argument("--force", action="store_true", help="regrade submissions already graded")
             p.add_argument("--workers", type=int, default=os.cpu_count(), help="parallel submissions (default: cores)")
-            p.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell (default 60)")
-            p.add_argument("--timeout", type=int, default=600, help="seconds per notebook (default 600)")
-            p.add_argument("--memory", type=int, default=3072, help="MiB of address space per kernel (default 3072)")
-            p.add_argument("--output-limit", type=int, default=20_000, help="characters kept per output")
+            add_limits(p)
         if name == "export":
             p.add_argument("--output", help="CSV path (default: <root>/grades.csv)")
     args = parser.parse_args(argv)

@@ -9,6 +9,7 @@ import nbformat
 
 from autograder import mutants, release
 from autograder.assignments import assignment_names, notebook_path
+from autograder.grade import ReferenceFailed
 from autograder.importer import import_folder
 from autograder.pipeline import grade, grade_table
 
@@ -39,9 +40,8 @@ def demo(assignments=None, root=None):
                     shutil.copyfile(notebook, target)
                 else:
                     nbformat.write(notebook, target)
-        imported, problems = import_folder(root, inbox)
-    print("\n".join(problems + [f"{imported} submission(s) imported into {root / 'submitted'}"]), flush=True)
-    from autograder.grade import ReferenceFailed
+        imported = import_folder(root, inbox)
+    print(imported.summary(root), flush=True)
 
     try:
         grade(root, assignments, progress=sys.stdout)

@@ -6,9 +6,9 @@ from pathlib import Path
 from autograder.results import table
 
 
-def export(root, assignments, path=None):
+def export(root: Path, assignments: list[str], path: Path | None = None) -> Path:
     """Write `<root>/grades.csv` (or `path`); return its path. A crash or a missing submission shows in
-    the status column (`ok`, `needs review`, `tampered`, `timeout`, `crashed`, `missing`)."""
+    the status column (one of `model.STATUSES`)."""
     path = Path(path or Path(root) / "grades.csv")
     rows = table(root, assignments)
     header = ["student"] + [f"{a} {col}" for a in assignments for col in ("score", "max", "status")]

@@ -17,18 +17,11 @@ from pathlib import Path
 import nbformat
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from autograder import integrity
-from autograder.assignments import notebook_path
+from autograder import COURSE_ROOT, integrity
+from autograder.assignments import nbgrader, notebook_path
+from autograder.model import STATUS_ES, Result
 from autograder.release import secret_lines
 
-STATUS_ES = {
-    "ok": "corregido",
-    "needs review": "pendiente de revisión por el profesorado",
-    "tampered": "se modificaron celdas bloqueadas: se corrigió con los tests originales",
-    "timeout": "tiempo agotado: alguna celda tardó demasiado y se interrumpió",
-    "crashed": "el kernel se detuvo (por ejemplo, por falta de memoria o `os._exit`): revisa tu cuaderno",
-    "missing": "no se recibió ninguna entrega",
-}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 OUTPUT_CHARS = 20_000  # characters kept per output of the submitted notebook
 MESSAGE_CHARS = 1_000
@@ -43,9 +36,8 @@ def hidden_descriptions(source_nb):
     """`{grade_id: descriptions}` of the hidden test cells: the string literals written in each (not the
     pieces of f-strings), the only texts of a hidden test a student may ever see."""
     found = {}
-    for cell in source_nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if not gid or "BEGIN HIDDEN TESTS" not in cell.source:
+    for gid, cell in integrity.grade_cells(source_nb).items():
+        if "BEGIN HIDDEN TESTS" not in cell.source:
             continue
         try:
             tree = ast.parse(cell.source)
@@ -116,12 +108,13 @@ def _hidden_message(gid, graded, descriptions):
     return max((d for d in descriptions.get(gid, ()) if error[1].startswith(d)), key=len, default=None)
 
 
-def render(result, notebook, assignment, submitted=None):
+def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: str,
+           submitted: nbformat.NotebookNode | None = None, source_root: Path = COURSE_ROOT) -> str:
     """The HTML page of one submission: `submitted` is the student's notebook as handed in (None: only the
     sources of the graded `notebook`, without outputs); `notebook` (the autograded one, or None) only gives
-    the failure messages allowed above."""
-    source = nbformat.read(notebook_path(assignment, "source"), as_version=4)
-    release = nbformat.read(notebook_path(assignment, "release"), as_version=4)
+    the failure messages allowed above. The assignment's source and release notebooks come from `source_root`."""
+    source = nbformat.read(notebook_path(assignment, "source", source_root), as_version=4)
+    release = nbformat.read(notebook_path(assignment, "release", source_root), as_version=4)
     descriptions = hidden_descriptions(source)
     graded = integrity.grade_cells(notebook) if notebook is not None else {}
     order = list(graded)
@@ -161,8 +154,8 @@ def render(result, notebook, assignment, submitted=None):
         body.append("<p>No hay cuaderno entregado que mostrar.</p>")
     shown = set()
     for cell in submitted.cells if submitted is not None else []:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("grade") and gid in result.grades and gid not in shown:
+        gid = nbgrader(cell).get("grade_id")
+        if nbgrader(cell).get("grade") and gid in result.grades and gid not in shown:
             shown.add(gid)
             body.append(verdict(gid, cell))
         elif cell.cell_type == "markdown":
@@ -187,7 +180,7 @@ def _read(path):
         return None
 
 
-def write(root, results):
+def write(root: Path, results: list[Result], source_root: Path = COURSE_ROOT) -> list[Path]:
     """Write `feedback/<student>/<assignment>/<assignment>.html` for each `Result`, with the submission's
     timestamp and secret beside it (ready for `nbgrader release_feedback`); return the paths."""
     paths = []
@@ -199,7 +192,7 @@ def write(root, results):
             integrity.truncate_outputs(submitted, OUTPUT_CHARS)
         target = Path(root) / "feedback" / result.student / result.assignment / f"{result.assignment}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(result, graded, result.assignment, submitted), encoding="utf-8")
+        target.write_text(render(result, graded, result.assignment, submitted, source_root), encoding="utf-8")
         for name in SUBMISSION_FILES:
             if (folder / name).is_file():
                 shutil.copyfile(folder / name, target.parent / name)

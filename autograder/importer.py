@@ -10,6 +10,7 @@ ambiguous files are reported and skipped; the import goes on.
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -18,38 +19,57 @@ MAX_BYTES = 50 * 2**20
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_(?P<number>\d+)_assignsubmission_[a-z]+_?$")
 
 
-def student_id(name):
+@dataclass
+class ImportReport:
+    """What an import stored (`submitted/<student>/<assignment>/<assignment>.ipynb` paths) and what it skipped
+    (one line each: the file and why)."""
+    stored: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def add(self, other: "ImportReport") -> None:
+        self.stored += other.stored
+        self.skipped += other.skipped
+
+    def summary(self, root: Path) -> str:
+        return "\n".join(self.skipped + [f"{len(self.stored)} submission(s) imported into {Path(root) / 'submitted'}"])
+
+
+def student_id(name: str) -> str:
     """`'Ana Pérez-Gil'` -> `'ana_perez_gil'`."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_") or "sin_nombre"
 
 
-def _store(root, student, assignment, files, where):
-    """Validate and write one student's notebook; return a problem line or None."""
+def _store(root, student, assignment, files, where) -> ImportReport:
+    """Validate and write one student's notebook."""
     notebooks = {name: data for name, data in files.items() if name.lower().endswith(".ipynb")}
-    problems = [f"skipped {where}/{name}: not a notebook" for name in files if name not in notebooks]
+    report = ImportReport(skipped=[f"skipped {where}/{name}: not a notebook" for name in files if name not in notebooks])
     if len(notebooks) > 1:
         notebooks = {n: d for n, d in notebooks.items() if Path(n).name == f"{assignment}.ipynb"} or notebooks
     if len(notebooks) != 1:
-        return problems + [f"skipped {where}: {len(notebooks)} notebooks, expected one"
-                           + (f" named {assignment}.ipynb" if notebooks else "")]
+        report.skipped.append(f"skipped {where}: {len(notebooks)} notebooks, expected one"
+                              + (f" named {assignment}.ipynb" if notebooks else ""))
+        return report
     name, data = next(iter(notebooks.items()))
     if len(data) > MAX_BYTES:
-        return problems + [f"skipped {where}/{name}: larger than {MAX_BYTES // 2**20} MB"]
+        report.skipped.append(f"skipped {where}/{name}: larger than {MAX_BYTES // 2**20} MB")
+        return report
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(notebook)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, never fatal
-        return problems + [f"skipped {where}/{name}: unreadable notebook ({type(exc).__name__})"]
+        report.skipped.append(f"skipped {where}/{name}: unreadable notebook ({type(exc).__name__})")
+        return report
     target = Path(root) / "submitted" / student / assignment / f"{assignment}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return problems
+    report.stored.append(target)
+    return report
 
 
-def import_folder(root, folder, assignments=None):
-    """Import `<folder>/<student>/<assignment>/*.ipynb`; return `(imported, problem lines)`."""
-    imported, problems = 0, []
+def import_folder(root: Path, folder: Path, assignments: list[str] | None = None) -> ImportReport:
+    """Import `<folder>/<student>/<assignment>/*.ipynb`."""
+    report = ImportReport()
     for student_dir in sorted(p for p in Path(folder).iterdir() if p.is_dir()):
         for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
             if assignments and assignment_dir.name not in assignments:
@@ -57,21 +77,19 @@ def import_folder(root, folder, assignments=None):
             files = {}
             for path in sorted(assignment_dir.iterdir()):
                 if path.is_symlink() or not path.is_file():
-                    problems.append(f"skipped {path}: not a regular file")
+                    report.skipped.append(f"skipped {path}: not a regular file")
                     continue
                 try:
                     files[path.name] = path.read_bytes()
                 except OSError as exc:
-                    problems.append(f"skipped {path}: {exc.strerror}")
-            lines = _store(root, student_id(student_dir.name), assignment_dir.name, files, str(assignment_dir))
-            problems += lines or []
-            imported += not any("expected one" in p or "unreadable" in p or "larger" in p for p in lines or [])
-    return imported, problems
+                    report.skipped.append(f"skipped {path}: {exc.strerror}")
+            report.add(_store(root, student_id(student_dir.name), assignment_dir.name, files, str(assignment_dir)))
+    return report
 
 
-def import_moodle(root, zip_path, assignment):
-    """Import a Moodle "Download all submissions" zip of `assignment`; return `(imported, problems)`."""
-    by_folder, problems = {}, []
+def import_moodle(root: Path, zip_path: Path, assignment: str) -> ImportReport:
+    """Import a Moodle "Download all submissions" zip of `assignment`."""
+    by_folder, report = {}, ImportReport()
     with zipfile.ZipFile(zip_path) as archive:
         for info in archive.infolist():
             parts = Path(info.filename).parts
@@ -79,25 +97,22 @@ def import_moodle(root, zip_path, assignment):
                 continue
             match = MOODLE_FOLDER.match(parts[0]) if len(parts) >= 2 else None
             if not match:
-                problems.append(f"skipped {info.filename}: not in a Moodle submission folder")
+                report.skipped.append(f"skipped {info.filename}: not in a Moodle submission folder")
                 continue
             if info.file_size > MAX_BYTES:
-                problems.append(f"skipped {info.filename}: larger than {MAX_BYTES // 2**20} MB")
+                report.skipped.append(f"skipped {info.filename}: larger than {MAX_BYTES // 2**20} MB")
                 continue
             by_folder.setdefault((match["name"], match["number"]), {})["/".join(parts[1:])] = archive.read(info)
     names = [student_id(name) for name, _ in by_folder]
-    imported = 0
     for (name, number), files in sorted(by_folder.items()):
         student = student_id(name)
         if names.count(student) > 1:
             student = f"{student}_{number}"
-        lines = _store(root, student, assignment, files, f"{name}_{number}")
-        problems += lines or []
-        imported += not any("expected one" in p or "unreadable" in p or "larger" in p for p in lines or [])
-    return imported, problems
+        report.add(_store(root, student, assignment, files, f"{name}_{number}"))
+    return report
 
 
-def import_submissions(root, source, assignment=None):
+def import_submissions(root: Path, source: Path, assignment: str | None = None) -> ImportReport:
     """Import from a folder or (with `assignment`) a Moodle zip."""
     if zipfile.is_zipfile(source):
         if not assignment:

@@ -11,7 +11,7 @@ import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
 from autograder import COURSE_ROOT
-from autograder.assignments import assignment_names, notebook_path
+from autograder.assignments import assignment_names, grade_cells, nbgrader, notebook_path
 
 #: Modules (and their submodules) a student cell may import; more per assignment in `EXTRA_IMPORTS`.
 ALLOWED_IMPORTS = ("numpy", "math", "cmath", "random", "itertools", "functools", "collections", "statistics",
@@ -41,14 +41,8 @@ COPY_MIN_NODES, COPY_MIN_STATEMENTS = 25, 3
 MAX_REASONS = 30
 
 
-def grade_cells(notebook):
-    """`{grade_id: cell}` of every cell with nbgrader metadata."""
-    return {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")}
-
-
 def _meta(cell):
-    m = cell.metadata.get("nbgrader", {})
+    m = nbgrader(cell)
     return {k: m.get(k) for k in ("grade", "solution", "locked", "task", "points")}
 
 
@@ -65,7 +59,7 @@ def tampering(submitted, release):
             continue
         if _meta(mine) != _meta(cell):
             reasons.append(f"nbgrader metadata of {gid} edited")
-        if cell.metadata["nbgrader"].get("locked") and mine.source.strip() != cell.source.strip():
+        if nbgrader(cell).get("locked") and mine.source.strip() != cell.source.strip():
             reasons.append(f"locked cell {gid} edited")
     return reasons
 
@@ -73,7 +67,7 @@ def tampering(submitted, release):
 def student_cells(submitted, release):
     """`(label, source)` of the code cells the student wrote or changed (not identical to a release cell)."""
     given = {c.source.strip() for c in release.cells}
-    return [(c.metadata.get("nbgrader", {}).get("grade_id") or f"cell {i}", c.source)
+    return [(nbgrader(c).get("grade_id") or f"cell {i}", c.source)
             for i, c in enumerate(submitted.cells) if c.cell_type == "code" and c.source.strip() not in given]
 
 
@@ -279,7 +273,7 @@ def references(assignment=None):
         for path in sorted((COURSE_ROOT / "release" / earlier).rglob("*.py")):
             found |= _functions(ast.parse(path.read_text(encoding="utf-8")), f"{earlier}/{path.name}")
         for cell in nbformat.read(notebook_path(earlier, "release"), as_version=4).cells:
-            if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("solution"):
+            if cell.cell_type == "code" and not nbgrader(cell).get("solution"):
                 try:
                     found |= _functions(_parse(cell.source), earlier)
                 except (SyntaxError, ValueError):
@@ -303,7 +297,7 @@ def _context(given, graded, assignment):
 def suspicious(submitted, release, assignment=None):
     """Reasons to review the student code by hand: `<cell>, line <n>: <what>` for every construct that can
     reach grading internals (see the constants above) or copies a function the student was given."""
-    solution = [c.metadata.get("nbgrader", {}).get("solution") for c in release.cells]
+    solution = [nbgrader(c).get("solution") for c in release.cells]
     given = tuple(c.source for c, s in zip(release.cells, solution) if c.cell_type == "code" and not s)
     graded = tuple(sorted(n.name for c, s in zip(release.cells, solution) if s and c.cell_type == "code"
                           for n in _defs(c.source)))

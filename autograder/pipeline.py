@@ -1,14 +1,18 @@
 """The instructor's `grade` command: grade what is in `submitted/`, then feedback and export."""
 
+import logging
 import sys
 from pathlib import Path
 
-from autograder import feedback, results
+from autograder import COURSE_ROOT, feedback, results
 from autograder.export import export
-from autograder.grade import Job, ReferenceFailed, digest, run_batch
+from autograder.grade import Job, Limits, ReferenceFailed, Result, run_batch
+from autograder.model import digest
+
+log = logging.getLogger(__name__)
 
 
-def pending(root, assignments, students=None, force=False):
+def pending(root: Path, assignments: list[str], students: list[str] | None = None, force: bool = False) -> list[Job]:
     """Jobs for the submissions in `<root>/submitted/` not graded yet (or changed since; all with `force`)."""
     jobs = []
     for assignment in assignments:
@@ -22,32 +26,33 @@ def pending(root, assignments, students=None, force=False):
     return jobs
 
 
-def grade(root, assignments=None, students=None, force=False, workers=None, limits=None, progress=sys.stderr,
-          data=None):
-    """Grade, write feedback for what was graded, export `grades.csv`; return the new `Result`s. Raises
-    `ReferenceFailed` (after feedback and export of the rest) when an assignment's reference solution does not
-    get full marks here; `data` lists where to look for Fashion-MNIST (see `run_batch`)."""
+def grade(root: Path, assignments: list[str] | None = None, students: list[str] | None = None, force: bool = False,
+          workers: int | None = None, limits: Limits | None = None, progress=sys.stderr, data=None,
+          source_root: Path = COURSE_ROOT) -> list[Result]:
+    """Grade the submissions in the course root `root`, write feedback for what was graded, export `grades.csv`;
+    return the new `Result`s. Raises `ReferenceFailed` (after feedback and export of the rest) when an
+    assignment's reference solution does not get full marks here; `data` lists where to look for Fashion-MNIST
+    (see `run_batch`); the assignments come from `source_root`."""
     assignments = assignments or results.graded_assignments(root)
-    results.register(root, assignments)
+    results.register(root, assignments, source_root)
     jobs = pending(root, assignments, students, force)
     skipped = sum(1 for a in assignments for _ in Path(root).glob(f"submitted/*/{a}")) - len(jobs)
-    if progress and skipped > 0:
-        print(f"{skipped} submission(s) already graded and unchanged: skipped (--force regrades).",
-              file=progress)
+    if skipped > 0:
+        log.info("%d submission(s) already graded and unchanged: skipped (--force regrades).", skipped)
     failed = None
     try:
         done = run_batch(jobs, limits, workers, on_done=lambda job, result, nb: results.save(root, result, nb),
-                         progress=progress, hide=[root], data=data) if jobs else []
+                         progress=progress, hide=[root], data=data, source_root=source_root) if jobs else []
     except ReferenceFailed as exc:
         failed, done = exc, exc.results
-    feedback.write(root, done)
+    feedback.write(root, done, source_root)
     export(root, assignments)
     if failed:
         raise failed
     return done
 
 
-def grade_table(root, assignments):
+def grade_table(root: Path, assignments: list[str]) -> list[str]:
     """Lines of a table: student, then `score/max status` per assignment."""
     rows = results.table(root, assignments)
     width = max([len(a) for a in assignments] + [22]) + 2

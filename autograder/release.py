@@ -9,20 +9,18 @@ import nbformat
 
 from autograder import COURSE_ROOT
 from autograder.assignments import assignment_names, notebook_path
-from autograder.nbgrader_setup import api, run
+from autograder.nbgrader_setup import prepare_course
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
-def generate(assignments=None, root=COURSE_ROOT):
-    """Run `nbgrader generate_assignment` for each assignment in a throwaway course directory and copy
-    the result to `<root>/release/` (so parallel runs never share a gradebook)."""
-    for assignment in assignments or assignment_names():
+def generate(assignments: list[str] | None = None, root: Path = COURSE_ROOT, source_root: Path = COURSE_ROOT) -> None:
+    """Generate each assignment of `source_root` in a throwaway private course and copy the result to
+    `<root>/release/` (so parallel runs never share a gradebook)."""
+    for assignment in assignments or assignment_names(source_root):
         with tempfile.TemporaryDirectory(prefix=f"release-{assignment}-") as tmp:
-            shutil.copytree(COURSE_ROOT / "source" / assignment, Path(tmp) / "source" / assignment)
-            run(api(tmp).generate_assignment(assignment, force=True, create=True),
-                f"generate_assignment {assignment}")
+            prepare_course(assignment, tmp, source_root)
             target = Path(root) / "release" / assignment
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(Path(tmp) / "release" / assignment, target)

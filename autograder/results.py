@@ -11,22 +11,20 @@ import nbformat
 from nbgrader.api import MissingEntry
 
 from autograder import COURSE_ROOT
-from autograder.grade import Result
-from autograder.nbgrader_setup import api, gradebook, run
+from autograder.model import Result
+from autograder.nbgrader_setup import gradebook, max_scores, prepare_course
 
 
 def result_path(root, student, assignment):
     return Path(root) / "autograded" / student / assignment / "autograder.json"
 
 
-def register(root, assignments):
+def register(root: Path, assignments: list[str], source_root: Path = COURSE_ROOT) -> None:
     """Put the assignments' metadata (cells, points) into `<root>/gradebook.db`, readable by root only."""
     db = Path(root).resolve() / "gradebook.db"
     for assignment in assignments:
         with tempfile.TemporaryDirectory(prefix=f"register-{assignment}-") as tmp:
-            (Path(tmp) / "source").symlink_to(COURSE_ROOT / "source")
-            run(api(tmp, **{"CourseDirectory.db_url": f"sqlite:///{db}"}).generate_assignment(
-                assignment, force=True, create=True), f"generate_assignment {assignment}")
+            prepare_course(assignment, tmp, source_root, db)
     if db.exists():
         os.chmod(db, 0o600)
 
@@ -67,12 +65,6 @@ def roster(root):
         with gradebook(root) as gb:
             students |= {s.id for s in gb.students}
     return sorted(students)
-
-
-def max_scores(root, assignment):
-    """`{grade_id: max}` of an assignment registered in the gradebook."""
-    with gradebook(root) as gb:
-        return {c.name: float(c.max_score) for c in gb.find_notebook(assignment, assignment).grade_cells}
 
 
 def table(root, assignments):

@@ -21,6 +21,7 @@ import course
 from course.data import DEBIAN_DIR, ENV_VAR, FASHION_FILES
 
 from autograder import COURSE_ROOT
+from autograder.model import Limits
 
 KERNEL_NAME = "autograder-sandbox"
 #: This environment's interpreter through the environment's real folder (kept visible in the sandbox), not
@@ -91,7 +92,8 @@ def isolation():
     with tempfile.TemporaryDirectory(prefix="ag-probe-") as tmp:
         batch = prepare_batch(Path(tmp), isolated=True)
         kernel_dir = Path(tmp) / "kernel"
-        env = kernel_env(batch, kernel_dir, Path(tmp) / "stage", sandbox_uid(63), limits={}, isolated=True)
+        env = kernel_env(batch, kernel_dir, Path(tmp) / "stage", sandbox_uid(63),
+                         Limits(memory=0, processes=0, file_size=0), isolated=True)
         conn = Path(tmp) / "conn.json"
         conn.write_text("{}")
         probe = ("import course, socket, os; s = socket.socket(); s.settimeout(1)\n"
@@ -161,7 +163,8 @@ def find_data(candidates=None) -> Path | None:
     return None
 
 
-def kernel_env(batch, kernel_dir, stage, uid, limits, isolated, hide=(), data=None):
+def kernel_env(batch: Path, kernel_dir: Path, stage: Path, uid: int, limits: Limits, isolated: bool, hide=(),
+               data: Path | None = None) -> dict[str, str]:
     """Environment for the grading process of one submission (the kernel inherits it).
 
     `kernel_dir/work` is the kernel's working folder and home; `kernel_dir/ipc` holds its sockets. `data`, the
@@ -184,10 +187,10 @@ def kernel_env(batch, kernel_dir, stage, uid, limits, isolated, hide=(), data=No
     env.update({
         "AG_BATCH": str(batch), "AG_KERNEL_DIR": str(kernel_dir), "AG_WORK": str(work), "AG_UID": str(uid),
         "AG_STAGE": str(stage), "AG_PYTHON": str(PYTHON), "AG_TMP_KEEP": "\n".join([str(batch), *keep]),
-        "AG_TMP_SIZE": str(max(limits.get("file_size", 0), 64 * 2**20)),
+        "AG_TMP_SIZE": str(max(limits.file_size, 64 * 2**20)),
         "AG_KEEP": "\n".join(keep), "AG_HIDE": "\n".join(h for h in hidden if h not in keep and h != "/"),
-        "AG_LIMIT_AS": str(limits.get("memory", 0)), "AG_LIMIT_FSIZE": str(limits.get("file_size", 0)),
-        "AG_LIMIT_NPROC": str(limits.get("processes", 0) if isolated or os.geteuid() != 0 else 0),
+        "AG_LIMIT_AS": str(limits.memory), "AG_LIMIT_FSIZE": str(limits.file_size),
+        "AG_LIMIT_NPROC": str(limits.processes if isolated or os.geteuid() != 0 else 0),
         "HOME": str(work), "TMPDIR": str(work / "tmp"), "MPLCONFIGDIR": str(work / ".config" / "matplotlib"),
         "KERAS_HOME": str(work / ".keras"), "MPLBACKEND": "Agg", "JUPYTER_PATH": str(Path(batch) / "jupyter"),
         "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONDONTWRITEBYTECODE": "1",
@@ -196,9 +199,9 @@ def kernel_env(batch, kernel_dir, stage, uid, limits, isolated, hide=(), data=No
         env[ENV_VAR] = str(data)
     else:
         env.pop(ENV_VAR, None)
-    if limits.get("threads"):
+    if limits.threads:
         env.update(dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                                  "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"), str(limits["threads"])))
+                                  "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"), str(limits.threads)))
     return env
 
 

@@ -1,8 +1,12 @@
 """Shared pytest setup: quiet TensorFlow, a non-interactive Matplotlib backend, the venv's tools on PATH, and the
-checkout's `autograder` (never installed) importable by subprocesses that run elsewhere (`python -m autograder`)."""
+checkout's `autograder` (never installed) importable by subprocesses that run elsewhere (`python -m autograder`),
+and `edit` for the tests that change one nbgrader cell of a notebook (`from conftest import edit`)."""
 
+import copy
 import os
 import sys
+
+from autograder.assignments import grade_cells
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -13,3 +17,10 @@ if _bin not in os.environ.get("PATH", "").split(os.pathsep):
 _root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _root not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_root, os.environ.get("PYTHONPATH")) if p)
+
+
+def edit(notebook, grade_id, change):
+    """A copy of `notebook` after `change(notebook, cell)` on its cell `grade_id`."""
+    notebook = copy.deepcopy(notebook)
+    change(notebook, grade_cells(notebook)[grade_id])
+    return notebook

@@ -25,7 +25,8 @@ def test_import_grade_resume_force_export_report(tmp_path):
                               ("Blas", nbformat.read(notebook_path(A, "release"), as_version=4))):
         (inbox / student / A).mkdir(parents=True)
         nbformat.write(notebook, inbox / student / A / f"{A}.ipynb")
-    assert import_folder(root, inbox) == (2, [])
+    imported = import_folder(root, inbox)
+    assert (len(imported.stored), imported.skipped) == (2, [])
     (root / "submitted" / "dora").mkdir()  # in the roster, no submission
 
     log = io.StringIO()

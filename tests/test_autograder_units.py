@@ -1,16 +1,15 @@
 """Fast tests of the autograder's parts that need no kernel: import, tampering, scan, truncation, feedback."""
 
-import copy
 import os
-import io
 import zipfile
 
 import nbformat
 import pytest
+from conftest import edit
 
 from autograder import feedback, integrity, mutants
 from autograder.assignments import notebook_path
-from autograder.grade import Result
+from autograder.model import Limits, Result
 from autograder.importer import import_folder, import_moodle, student_id
 
 A = "00_bienvenida"
@@ -36,12 +35,11 @@ def test_import_folder_skips_bad_files(tmp_path, release_nb):
     (inbox / "Blas" / A).mkdir(parents=True)
     (inbox / "Blas" / A / f"{A}.ipynb").write_text("{no es json")
     (inbox / "Blas" / A / "notas.pdf").write_text("pdf")
-    imported, problems = import_folder(root, inbox)
-    assert imported == 1
-    assert (root / "submitted" / "ana" / A / f"{A}.ipynb").exists()
+    report = import_folder(root, inbox)
+    assert report.stored == [root / "submitted" / "ana" / A / f"{A}.ipynb"] and report.stored[0].exists()
     assert not (root / "submitted" / "blas").exists()
-    assert any("notas.pdf: not a notebook" in p for p in problems)
-    assert any("unreadable notebook" in p for p in problems)
+    assert any("notas.pdf: not a notebook" in p for p in report.skipped)
+    assert any("unreadable notebook" in p for p in report.skipped)
 
 
 def test_import_moodle_zip(tmp_path, release_nb):
@@ -52,18 +50,11 @@ def test_import_moodle_zip(tmp_path, release_nb):
         z.writestr("Luis Gómez_103_assignsubmission_file_/b.ipynb", nb_bytes(release_nb))
         z.writestr("Eva Ruiz_104_assignsubmission_file_/foto.png", b"\x89PNG")
         z.writestr("suelto.ipynb", nb_bytes(release_nb))
-    imported, problems = import_moodle(tmp_path / "root", archive, A)
+    report = import_moodle(tmp_path / "root", archive, A)
     students = sorted(p.name for p in (tmp_path / "root" / "submitted").iterdir())
     assert students == ["ana_perez", "luis_gomez_102", "luis_gomez_103"]
-    assert imported == 3
-    assert any("foto.png" in p for p in problems) and any("suelto.ipynb" in p for p in problems)
-
-
-def edit(notebook, grade_id, change):
-    notebook = copy.deepcopy(notebook)
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    change(notebook, cell)
-    return notebook
+    assert sorted(p.parent.parent.name for p in report.stored) == students
+    assert any("foto.png" in p for p in report.skipped) and any("suelto.ipynb" in p for p in report.skipped)
 
 
 def test_tampering(release_nb):
@@ -115,7 +106,41 @@ def test_feedback_hides_hidden_tests_and_keeps_the_spanish_message():
 def test_kernels_get_a_share_of_the_cores(tmp_path):
     from autograder import sandbox
 
-    env = sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", sandbox.sandbox_uid(0), {"threads": 1}, False)
+    def kernel_env(limits):
+        return sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", sandbox.sandbox_uid(0),
+                                  limits, False)
+
+    env = kernel_env(Limits(threads=1))
     assert [env[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")] == ["1"] * 3
-    env = sandbox.kernel_env(tmp_path / "batch", tmp_path / "kernel", tmp_path / "stage", sandbox.sandbox_uid(0), {}, False)
+    assert env["AG_LIMIT_AS"] == str(Limits().memory)
+    env = kernel_env(Limits())
     assert "TF_NUM_INTRAOP_THREADS" not in env or env["TF_NUM_INTRAOP_THREADS"] == os.environ.get("TF_NUM_INTRAOP_THREADS")
+
+
+def test_every_limit_is_an_option_with_the_dataclass_default():
+    import argparse
+
+    from autograder.cli import add_limits, limits_from
+
+    parser = argparse.ArgumentParser()
+    add_limits(parser)
+    assert limits_from(parser.parse_args([])) == Limits()
+    given = limits_from(parser.parse_args(["--timeout", "90", "--memory", "512", "--processes", "64"]))
+    assert (given.notebook_timeout, given.memory, given.processes) == (90, 512 * 2**20, 64)
+
+
+def test_a_version_that_does_not_compile_is_an_error_of_the_check_naming_it():
+    good = {"weighted_sum": {"ok": "def weighted_sum(X, w, b):\n    return X @ w + b\n"}}
+    assert mutants.compiled(A, "wrong", good) == good
+    with pytest.raises(mutants.BrokenVersion, match="wrong version weighted_sum/typo"):
+        mutants.compiled(A, "wrong", {"weighted_sum": {"typo": "def weighted_sum(X, w, b)\n    return X @ w\n"}})
+
+
+def test_a_wrong_version_is_killed_only_by_a_failing_test_cell():
+    from autograder.check import Outcome
+
+    killed = Outcome(A, "wrong--weighted_sum--x", "wrong", 1, 2, gid="weighted_sum", killed_by=("test_weighted_sum",))
+    own = Outcome(A, "wrong--weighted_sum--y", "wrong", 0, 2, gid="weighted_sum", killed_by=("test_weighted_sum",),
+                  own_error="NameError: name 'npp' is not defined")
+    survived = Outcome(A, "wrong--weighted_sum--z", "wrong", 0, 2, status="timeout", gid="weighted_sum")
+    assert [o.ok for o in (killed, own, survived)] == [True, False, False]

@@ -12,9 +12,10 @@ import socket
 
 import nbformat
 import pytest
+from conftest import edit
 
 from autograder import mutants, results, sandbox
-from autograder.assignments import notebook_path
+from autograder.assignments import nbgrader, notebook_path, solution_cells
 from autograder.grade import Limits, Result
 from autograder.pipeline import grade
 from autograder.release import secret_lines
@@ -22,10 +23,10 @@ from autograder.release import secret_lines
 pytestmark = pytest.mark.slow  # one batch of 38 notebooks: 2–8 min on 2 shared cores
 
 A = "00_bienvenida"
-CELL_TIMEOUT = int(os.environ.get("HOSTILE_CELL_TIMEOUT", "10"))
+CELL_TIMEOUT = 10  # seconds: enough for every honest cell of 00_bienvenida, short for the endless ones
 ISOLATED = sandbox.isolation()[0]
 SOURCE = nbformat.read(notebook_path(A), as_version=4)
-SOLUTION = mutants.solution_cells(SOURCE)["weighted_sum"].source
+SOLUTION = solution_cells(SOURCE)["weighted_sum"].source
 WRONG = "def weighted_sum(X, w, b):\n    return np.asarray(X) @ np.asarray(w)\n"
 
 
@@ -45,12 +46,6 @@ def attempt(paths, in_sandboxes, action, keep=False):
             + f"for p in {paths!r} + [f'{{d}}/sub-{{i}}{in_sandboxes}' for d in glob.glob('/tmp/autograder-*')"
             f" for i in range(40)]:\n    try:\n        {action}\n        LEAKED = True\n"
             "    except Exception:\n        pass\n")
-
-
-def edit_cell(notebook, grade_id, change):
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    change(notebook, cell)
-    return notebook
 
 
 #: The kernel's machinery changed to forge later cells: prevented (score 0). Their status is "ok" with the
@@ -127,7 +122,7 @@ def cases(root, port):
         "memoria_4gb": (with_code("big = np.ones(4 * 2**30, dtype=np.uint8)\n" + SOLUTION), 0, "ok"),
         "fichero_enorme": (with_code("try:\n    open('grande.bin', 'wb').write(bytes(200 * 2**20))\n"
                                      "    raise RuntimeError('sin límite de fichero')\nexcept OSError:\n    pass\n"
-                                     + SOLUTION), 2, "ok"),
+                                     + SOLUTION), 2, "needs review"),  # `open` is flagged by the scan
         "red": (with_code(blocked_unless(
             f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()\n"
             "    LEAKED = True\nexcept OSError:\n    LEAKED = False\n")), 0 if ISOLATED else None, "needs review"),
@@ -145,15 +140,15 @@ def cases(root, port):
             ["../../../gradebook.db", f"{root}/gradebook.db"], "/course/gradebook.db",
             "db = sqlite3.connect(p); db.execute('UPDATE grade SET auto_score = 99'); db.commit()"))),
             0 if ISOLATED else None, "needs review"),
-        "test_por_pass": (edit_cell(with_code(WRONG), "test_weighted_sum_hidden",
+        "test_por_pass": (edit(with_code(WRONG), "test_weighted_sum_hidden",
                                     lambda nb, cell: setattr(cell, "source", "pass")), 0, "tampered"),
-        "test_borrado": (edit_cell(with_code(SOLUTION), "test_weighted_sum_hidden",
+        "test_borrado": (edit(with_code(SOLUTION), "test_weighted_sum_hidden",
                                    lambda nb, cell: nb.cells.remove(cell)), 2, "tampered"),
-        "metadatos_borrados": (edit_cell(with_code(SOLUTION), "test_weighted_sum_hidden",
+        "metadatos_borrados": (edit(with_code(SOLUTION), "test_weighted_sum_hidden",
                                          lambda nb, cell: cell.metadata.pop("nbgrader")), 2, "tampered"),
-        "puntos_editados": (edit_cell(with_code(SOLUTION), "test_weighted_sum",
+        "puntos_editados": (edit(with_code(SOLUTION), "test_weighted_sum",
                                       lambda nb, cell: cell.metadata.nbgrader.update(points=100)), 2, "tampered"),
-        "kernelspec_cambiado": (edit_cell(with_code(SOLUTION), "test_weighted_sum", lambda nb, cell: nb.metadata.update(
+        "kernelspec_cambiado": (edit(with_code(SOLUTION), "test_weighted_sum", lambda nb, cell: nb.metadata.update(
             kernelspec={"name": "malicioso", "display_name": "x", "language": "python"})), 2, "tampered"),
         "eq_siempre_true": (with_code("class Always:\n    def __eq__(self, other):\n        return True\n\n"
                                       "def weighted_sum(X, w, b):\n    return Always()\n"), 0, "needs review"),
@@ -163,7 +158,7 @@ def cases(root, port):
         "avisos_stderr": (with_code("import sys, warnings\n\n" + SOLUTION.replace(
             '    """\n', '    """\n    warnings.warn("aviso inofensivo")\n    print("ruido", file=sys.stderr)\n', 1)),
             2, "ok"),
-        "celdas_basura": (junk_cells(with_code(SOLUTION)), 2, "ok"),
+        "celdas_basura": (junk_cells(with_code(SOLUTION)), 2, "needs review"),  # `print(In)`: IPython history
     }
     return c
 
@@ -267,7 +262,7 @@ def test_feedback_shows_no_hidden_test_or_solution(graded):
     for student, r in graded["done"].items():
         page = (graded["root"] / "feedback" / student / A / f"{A}.html").read_text(encoding="utf-8")
         submitted = nbformat.read(graded["root"] / "submitted" / student / A / f"{A}.ipynb", as_version=4)
-        mine = {line.strip() for c in submitted.cells if not c.metadata.get("nbgrader", {}).get("locked")
+        mine = {line.strip() for c in submitted.cells if not nbgrader(c).get("locked")
                 for line in c.source.splitlines()}
         leaked = [s for s in secrets - mine if s in page or html.escape(s) in page]
         assert not leaked, f"{student}: {leaked}"

@@ -14,29 +14,41 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments import notebook_path
+from autograder.assignments import notebook_path, solution_cells
 
 HERE = Path(__file__).parent
 
 
-def load(assignment):
-    """`(WRONG, ALTERNATIVE)` of an assignment; empty dictionaries when it has no mutants file."""
+class BrokenVersion(ValueError):
+    """A wrong or alternative version that is not Python: an error of the check, never a kill."""
+
+
+def compiled(assignment: str, kind: str, table: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """`table` (`{grade_id: {name: text}}`) after compiling every text; raise `BrokenVersion` naming the first
+    version that does not compile."""
+    for gid, versions in table.items():
+        for name, text in versions.items():
+            try:
+                compile(text, f"<{assignment} {kind} {gid}/{name}>", "exec")
+            except SyntaxError as exc:
+                raise BrokenVersion(f"{assignment}: {kind} version {gid}/{name} does not compile: {exc}") from exc
+    return table
+
+
+def load(assignment: str) -> tuple[dict, dict]:
+    """`(WRONG, ALTERNATIVE)` of an assignment, every version compiled; empty dictionaries when it has no
+    mutants file."""
     path = HERE / f"{assignment}.py"
     if not path.exists():
         return {}, {}
     spec = importlib.util.spec_from_file_location(f"mutants_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return getattr(module, "WRONG", {}), getattr(module, "ALTERNATIVE", {})
+    return (compiled(assignment, "wrong", getattr(module, "WRONG", {})),
+            compiled(assignment, "alternative", getattr(module, "ALTERNATIVE", {})))
 
 
-def solution_cells(notebook):
-    """`{grade_id: cell}` of the solution cells of a notebook."""
-    return {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells
-            if c.metadata.get("nbgrader", {}).get("solution")}
-
-
-def submission(assignment, replacements=None):
+def submission(assignment: str, replacements: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """A student-like submission: the release notebook with every solution cell filled from source,
     then the cells in `replacements` (`{grade_id: text}`) replaced."""
     source = solution_cells(nbformat.read(notebook_path(assignment, "source"), as_version=4))
@@ -50,7 +62,7 @@ def submission(assignment, replacements=None):
     return notebook
 
 
-def variants(assignment, first_only=False):
+def variants(assignment: str, first_only: bool = False) -> dict[str, tuple]:
     """`{student_name: (kind, grade_id, name, notebook)}` for every wrong and alternative version.
 
     `first_only` (the quick check of `make test`): the first wrong version of each function, each in its
