@@ -19,7 +19,7 @@ def figure(ncols=1, nrows=1, width=4.5, height=4.0, **kwargs):
     """Crea una figura con el estilo del curso; devuelve `(fig, axes)`.
 
     El estilo se aplica de forma global (no con `plt.rc_context`): si la primera figura de la sesión se
-    creara dentro de un contexto, el backend inline de Jupyter se activaría ahí y al salir se perdería
+    creara dentro de un contexto, el backend `inline` de Jupyter se activaría ahí y al salir se perdería
     la visualización automática de las figuras siguientes.
     """
     apply_style()
@@ -32,7 +32,7 @@ def apply_style():
 
 
 def grid_points(X, resolution=200, margin=0.5):
-    """Rejilla que cubre los puntos X (m, 2): devuelve `(xx, yy, puntos (resolution², 2))`."""
+    """Cuadrícula que cubre los puntos X (m, 2): devuelve `(xx, yy, puntos (resolution², 2))`."""
     X = np.asarray(X, dtype=float)
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))

@@ -95,7 +95,7 @@ def evaluate(kit: Kit, params, X, y):
 
 
 def small_weights(params, tol=1e-2):
-    """Fracción de los pesos W (no los sesgos) con |w| < tol: mide la dispersión (esparsidad)."""
+    """Fracción de los pesos W (no los sesgos) con |w| < tol: mide cuán dispersos (*sparse*) son los pesos."""
     weights = np.concatenate([params[k].ravel() for k in params if k.startswith("W")])
     return float(np.mean(np.abs(weights) < tol))
 

@@ -1,7 +1,7 @@
 """Descenso por gradiente en un problema de 2 parámetros (cuaderno 05): caminos, curvas y widget.
 
 El problema es la regresión lineal del libro de Géron: `x ~ 2·U(0, 1)`, `y = 4 + 3x + ruido`, con
-`θ = (θ0, θ1)` = (sesgo, pendiente). Se minimiza `J(θ) = (1/2m)·‖X_b θ − y‖²` (la mitad del MSE),
+`θ = (θ0, θ1)` = (sesgo, pendiente). Se minimiza `L(θ) = (1/2m)·‖X_b θ − y‖²` (la mitad del MSE),
 cuyo gradiente es `(1/m)·X_bᵀ(X_b θ − y)`; las curvas muestran el MSE `(1/m)·‖X_b θ − y‖²`.
 
 Los caminos de θ se calculan con TUS funciones del cuaderno (los pasos de los optimizadores y el recorrido
@@ -153,7 +153,7 @@ _GRID_CACHE = {}
 
 
 def loss_grid(X, y, limits=LIMITS, resolution=80):
-    """Rejilla `(T0, T1, MSE)` de la superficie de pérdida, guardada en caché para el widget."""
+    """Cuadrícula `(T0, T1, MSE)` de la superficie de pérdida, guardada en caché para el widget."""
     key = (id(X), id(y), limits, resolution)
     if key not in _GRID_CACHE:
         t0 = np.linspace(*limits[0], resolution)
@@ -242,7 +242,7 @@ class Explorer:
 
 
 def gradient_spread(X, y, theta, batch_sizes, n_draws=300, seed=0):
-    """Ruido del gradiente de un mini-lote: para cada tamaño B, la distancia media entre el gradiente
+    """Ruido del gradiente de un mini-batch: para cada tamaño B, la distancia media entre el gradiente
     de un lote aleatorio de B ejemplos y el gradiente de todos los datos. Devuelve un arreglo (len(batch_sizes),)."""
     rng = np.random.default_rng(seed)
     Xb = add_bias(X)
