@@ -1,10 +1,13 @@
 """Shared pytest setup: quiet TensorFlow, a non-interactive Matplotlib backend, the venv's tools on PATH, and the
 checkout's `autograder` (never installed) importable by subprocesses that run elsewhere (`python -m autograder`),
-and `edit` for the tests that change one nbgrader cell of a notebook (`from conftest import edit`)."""
+`edit` for the tests that change one nbgrader cell of a notebook (`from conftest import edit`), `stub` (a student
+function not written yet) and every test's Matplotlib figures closed after it."""
 
 import copy
 import os
 import sys
+
+import pytest
 
 from autograder.assignments import grade_cells
 
@@ -24,3 +27,17 @@ def edit(notebook, grade_id, change):
     notebook = copy.deepcopy(notebook)
     change(notebook, grade_cells(notebook)[grade_id])
     return notebook
+
+
+def stub(*args, **kwargs):
+    """A student's function not written yet (nbgrader's stub)."""
+    raise NotImplementedError()
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close the figures a test opened (Matplotlib keeps them otherwise)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -13,12 +13,8 @@ import pytest  # noqa: E402
 
 from course import fashion  # noqa: E402
 from course.data import CLASS_NAMES  # noqa: E402
+from conftest import stub
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def fake_predictions(m=50, seed=0):
