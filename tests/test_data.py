@@ -84,7 +84,7 @@ def available(folder):
 @pytest.mark.parametrize("folder", [data.DEBIAN_DIR, SHARED], ids=["debian", "shared"])
 def test_real_files_load(folder):
     if not available(folder):
-        pytest.skip(f"no Fashion-MNIST in {folder}")
+        pytest.skip(f"no Fashion-MNIST in {folder} (Debian: apt-get install dataset-fashion-mnist)")
     (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist(folder)
     assert x_train.shape == (60000, 28, 28) and y_test.shape == (10000,)
     assert np.bincount(y_train).tolist() == [6000] * 10 and np.bincount(y_test).tolist() == [1000] * 10
@@ -93,7 +93,7 @@ def test_real_files_load(folder):
 def test_debian_and_shared_copies_hold_the_same_images():
     """The gzip headers differ; the content must not."""
     if not (available(data.DEBIAN_DIR) and available(SHARED)):
-        pytest.skip("needs both the Debian package and ../shared/data")
+        pytest.skip("needs both ../shared/data and the Debian package: apt-get install dataset-fashion-mnist")
     debian, shared = data.load_fashion_mnist(data.DEBIAN_DIR), data.load_fashion_mnist(SHARED)
     for a, b in zip(debian, shared):
         for x, y in zip(a, b):
