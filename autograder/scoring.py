@@ -8,7 +8,6 @@ from typing import Callable
 import nbformat
 
 from autograder.grade import Job, Limits, Result, run_batch
-from autograder.nbgrader_setup import prepare_course  # noqa: F401 - benchmarks/grading.py builds its course with it
 
 
 def submit(root: Path, assignment: str, student: str, notebook) -> Path:

@@ -15,7 +15,8 @@ from pathlib import Path
 from autograder import COURSE_ROOT, pipeline
 from autograder.assignments import assignment_names
 from autograder.demo import example_submissions
-from autograder.scoring import prepare_course, submit
+from autograder.nbgrader_setup import prepare_course
+from autograder.scoring import submit
 
 
 def synthetic(assignment, copies):
