@@ -27,6 +27,12 @@ def cmd_check(args):
     from autograder.grade import ReferenceFailed
     from autograder.mutants import BrokenVersion
 
+    if args.auto_mutants:
+        from autograder.automut import analyse, summary
+
+        results = analyse(args.assignments or None)
+        print("\n".join(summary(results)))
+        return 1 if any(r.status == "survived" for r in results) else 0
     try:
         outcomes = run_check(args.assignments, args.mutants, args.quick)
     except (ReferenceFailed, BrokenVersion) as exc:
@@ -143,6 +149,7 @@ def main(argv=None):
             p.add_argument("--root", default=str(COURSE_ROOT), help="course root (default: this repository)")
         if name == "check":
             p.add_argument("--mutants", action="store_true", help="also grade every wrong/alternative version")
+            p.add_argument("--auto-mutants", action="store_true", help="automatic mutation analysis of every solution (NumPy assignments): single-point AST mutations run against the notebook's tests; exit 1 on a survivor not listed in autograder/mutants/equivalent.py")
             p.add_argument("--quick", action="store_true", help="with --mutants: the first wrong version of each function, all first alternatives in one notebook")
         if name == "grade":
             p.add_argument("--students", nargs="+", help="only these student ids")
