@@ -55,10 +55,17 @@ class Result:
     grades: dict = field(default_factory=dict)  # grade_id -> [score, max]
     seconds: float = 0.0
     digest: str = ""
+    seconds_late: float = 0.0  # after the due date and extension (`autograder.late`, never stored)
+    penalty: float = 0.0  # late penalty in points, deducted from `score`
 
     @property
     def score(self) -> float:
         return sum(s for s, _ in self.grades.values())
+
+    @property
+    def final_score(self) -> float:
+        """The score after the late penalty."""
+        return max(0.0, self.score - self.penalty)
 
     @property
     def max_score(self) -> float:

@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import MissingEntry
 
-from autograder import COURSE_ROOT
+from autograder import COURSE_ROOT, late
+from autograder import roster as roster_file
 from autograder.model import Result
 from autograder.nbgrader_setup import gradebook, max_scores, prepare_course
 
@@ -53,14 +54,14 @@ def save(root, result, notebook):
 
 
 def load(root, student, assignment):
-    """The stored `Result` of a submission, or None."""
+    """The stored `Result` of a submission (late penalty set from `course.toml`), or None."""
     path = result_path(root, student, assignment)
-    return Result.from_json(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+    return late.annotate(root, Result.from_json(json.loads(path.read_text(encoding="utf-8")))) if path.exists() else None
 
 
 def roster(root):
-    """Every student id: folders in `submitted/` and students in the gradebook."""
-    students = {p.name for p in (Path(root) / "submitted").glob("*") if p.is_dir()}
+    """Every student id: folders in `submitted/`, students in the gradebook and in `roster.csv`."""
+    students = {p.name for p in (Path(root) / "submitted").glob("*") if p.is_dir()} | set(roster_file.load(root))
     if (Path(root) / "gradebook.db").exists():
         with gradebook(root) as gb:
             students |= {s.id for s in gb.students}
