@@ -204,3 +204,19 @@ def test_plain_csv_by_email(course, tmp_path):
     out, problems = lms.plain_csv(course, [A], "email", tmp_path / "by_email.csv")
     assert list(csv.reader(open(out, encoding="utf-8"))) == [["email", A], ["ana@example.edu", "5"]]
     assert sorted(problems) == [f"luis_gomez_10{i}: no 'email' in roster.csv; left out" for i in (2, 3)]
+
+
+def test_due_dates_go_into_nbgraders_gradebook(course):
+    from autograder.nbgrader_setup import gradebook
+
+    with gradebook(course) as gb:
+        gb.update_or_create_student("luis_gomez_103")
+        gb.add_submission(A, "luis_gomez_103")
+    (course / "course.toml").write_text((course / "course.toml").read_text() + f"[extensions.{A}]\nluis_gomez_103 = 1\n")
+    late.sync(course, [A])
+    with gradebook(course) as gb:
+        submission = gb.find_submission(A, "luis_gomez_103")
+        assert gb.find_assignment(A).duedate == dt.datetime(2026, 4, 11, 3, 0)
+        assert submission.timestamp == dt.datetime(2026, 4, 13, 12, 0)
+        assert submission.extension == dt.timedelta(days=1)
+        assert submission.total_seconds_late == (1 * 86400 + 9 * 3600)  # nbgrader's own count agrees
