@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder {release,check,import,grade,feedback,export,report,demo,kit} ...`.
+"""Command line: `python -m autograder {release,check,import,grade,feedback,export,manual,report,demo,kit} ...`.
 
 Grading commands work on a course root (default: this repository) holding `submitted/`, `autograded/`,
 `feedback/`, `gradebook.db`, `grades.csv` and `reports/`; the assignments always come from `source/`."""
@@ -117,6 +117,18 @@ def cmd_export(args):
     return 0
 
 
+def cmd_manual(args):
+    from autograder import feedback, manual, results
+    from autograder.export import export
+
+    changed, problems = manual.import_scores(args.root, args.scores)
+    done = [r for pair in changed if (r := results.load(args.root, *pair.split("/")))]
+    feedback.write(args.root, done)
+    export(args.root, results.graded_assignments(args.root))
+    print("\n".join(problems + [f"manual scores of {len(changed)} submission(s); feedback and grades.csv rewritten"]))
+    return 1 if problems else 0
+
+
 def cmd_report(args):
     from autograder.report import report
     from autograder.results import graded_assignments
@@ -148,6 +160,7 @@ COMMANDS = (
     ("grade", cmd_grade, "autograde submitted/ in parallel and isolated, then feedback and export"),
     ("feedback", cmd_feedback, "write the Spanish feedback pages again"),
     ("export", cmd_export, "write grades.csv, or fill a Moodle worksheet / feedback zip, a Canvas gradebook"),
+    ("manual", cmd_manual, "write manual scores and comments from a CSV (student,assignment,cell,score,comment)"),
     ("report", cmd_report, "pass rate per test and a score histogram per assignment"),
     ("kit", cmd_kit, "student kit <root>/dist/redes-neuronales-estudiante-<version>.zip (no answers), scanned"),
     ("demo", cmd_demo, "release, import example submissions, grade, export, print the grade table"),
@@ -163,7 +176,9 @@ def main(argv=None):
     for name, func, help_text in COMMANDS:
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(func=func)
-        if name == "import":
+        if name == "manual":
+            p.add_argument("scores", help="CSV with the columns student,assignment,cell,score,comment")
+        elif name == "import":
             p.add_argument("source", help="a folder <student>/<assignment>/*.ipynb or a Moodle zip")
             p.add_argument("assignment", nargs="?", help="the assignment (required for a Moodle zip)")
         else:

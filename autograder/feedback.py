@@ -18,7 +18,7 @@ import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from autograder import COURSE_ROOT, integrity, late
+from autograder import COURSE_ROOT, integrity, results as stored
 from autograder.assignments import nbgrader, notebook_path
 from autograder.model import STATUS_ES, Result
 from autograder.release import secret_lines
@@ -62,7 +62,7 @@ def exercises(source_nb) -> dict[str, str]:
         meta = nbgrader(cell)
         if cell.cell_type == "markdown" and (found := EXERCISE.findall(cell.source)):
             heading, function = found[-1], None
-        if meta.get("solution") and meta.get("grade_id") and cell.cell_type == "code":
+        if meta.get("solution") and meta.get("grade_id"):
             function = meta["grade_id"]
         if meta.get("grade") and meta.get("grade_id"):
             parts = [p for p in (heading, function) if p]
@@ -152,6 +152,8 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
     release = nbformat.read(notebook_path(assignment, "release", source_root), as_version=4)
     descriptions = hidden_descriptions(source)
     labels = exercises(source)
+    manual = {gid for gid, c in integrity.grade_cells(source).items()
+              if nbgrader(c).get("task") or (nbgrader(c).get("grade") and nbgrader(c).get("solution"))}
     graded = integrity.grade_cells(notebook) if notebook is not None else {}
     order = list(graded)
     first_hidden = min((order.index(g) for g in descriptions if g in graded), default=len(order))
@@ -169,15 +171,25 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
         score, points = result.grades[gid]
         passed = score >= points
         hidden = gid in descriptions
-        name = f'{labels.get(gid, gid)} — {"tests ocultos" if hidden else "test visible"}'
+        if gid in manual:
+            name, verdict_text = f"{labels.get(gid, gid)} — corrección manual", "corregido por el profesorado"
+            passed = gid not in result.pending
+            if not passed:
+                verdict_text = STATUS_ES["pending manual"]
+        else:
+            name = f'{labels.get(gid, gid)} — {"tests ocultos" if hidden else "test visible"}'
+            verdict_text = "superado" if passed else "no superado"
+        shown_score = "…" if gid in result.pending else f"{score:g}"
         block = [f'<div class="test {"ok" if passed else "fail"}"><p><b>{html.escape(name)}</b>: '
-                 f'{score:g} / {points:g} — {"superado" if passed else "no superado"}</p>']
+                 f'{shown_score} / {points:g} — {verdict_text}</p>']
         if not hidden and cell is not None:
             block.append(_pre(cell.source))
         message = None if passed else (_hidden_message(gid, graded, descriptions) if hidden
                                        else _visible_message(gid, graded, mine, before_hidden, secrets))
-        if message:
+        if message and gid not in manual:
             block.append(f'<p class="msg">{html.escape(message)}</p>')
+        if result.comments.get(gid):
+            block.append(f"<p><b>Comentario:</b> {html.escape(result.comments[gid])}</p>")
         return "".join(block) + "</div>"
 
     title = f"Retroalimentación · {assignment} · {result.student}"
@@ -229,7 +241,7 @@ def write(root: Path, results: list[Result], source_root: Path = COURSE_ROOT) ->
     timestamp and secret beside it (ready for `nbgrader release_feedback`); return the paths."""
     paths = []
     for result in results:
-        late.annotate(root, result)
+        stored.complete(root, result)
         graded = _read(Path(root) / "autograded" / result.student / result.assignment / f"{result.assignment}.ipynb")
         folder = Path(root) / "submitted" / result.student / result.assignment
         submitted = _read(next(iter(sorted(folder.glob("*.ipynb"))), None))

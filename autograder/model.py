@@ -9,6 +9,7 @@ from pathlib import Path
 #: Spanish label students see on their feedback page.
 STATUS_ES = {
     "ok": "corregido",
+    "pending manual": "pendiente de corrección manual",
     "needs review": "pendiente de revisión por el profesorado",
     "tampered": "se modificaron celdas bloqueadas: se corrigió con los tests originales",
     "timeout": "tiempo agotado: alguna celda tardó demasiado y se interrumpió",
@@ -57,6 +58,8 @@ class Result:
     digest: str = ""
     seconds_late: float = 0.0  # after the due date and extension (`autograder.late`, never stored)
     penalty: float = 0.0  # late penalty in points, deducted from `score`
+    comments: dict = field(default_factory=dict)  # grade_id -> the instructor's comment (`autograder.manual`)
+    pending: list = field(default_factory=list)  # manually graded cells without a score yet
 
     @property
     def score(self) -> float:

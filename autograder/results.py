@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import MissingEntry
 
-from autograder import COURSE_ROOT, late
+from autograder import COURSE_ROOT, late, manual
 from autograder import roster as roster_file
 from autograder.model import Result
 from autograder.nbgrader_setup import gradebook, max_scores, prepare_course
@@ -48,15 +48,19 @@ def save(root, result, notebook):
         submitted = gb.find_submission_notebook(result.assignment, result.assignment, result.student)
         for grade in submitted.grades:
             grade.auto_score = result.grades.get(grade.name, [0.0])[0]
-            grade.manual_score = None
-            grade.needs_manual_grade = False
+            manual.keep_on_regrade(gb, result.assignment, grade)
         gb.db.commit()
 
 
 def load(root, student, assignment):
-    """The stored `Result` of a submission (late penalty set from `course.toml`), or None."""
+    """The stored `Result` of a submission (see `complete`), or None."""
     path = result_path(root, student, assignment)
-    return late.annotate(root, Result.from_json(json.loads(path.read_text(encoding="utf-8")))) if path.exists() else None
+    return complete(root, Result.from_json(json.loads(path.read_text(encoding="utf-8")))) if path.exists() else None
+
+
+def complete(root: Path, result: Result) -> Result:
+    """`result` with the gradebook's manual scores and the late penalty of `course.toml`."""
+    return late.annotate(root, manual.apply(root, result))
 
 
 def roster(root):

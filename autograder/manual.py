@@ -1,0 +1,90 @@
+"""Manual grading, in nbgrader's own terms: cells that are both solution and grade cells (a written answer, code
+or markdown) and task cells are graded by an instructor, in formgrader or with `python -m autograder manual
+scores.csv`; both write `Grade.manual_score` and `Comment.manual_comment` in the course's gradebook. A manual
+score also overrides an autograded one, as in formgrader. Until every manually graded cell of a submission has
+a score, its status is `pending manual` («pendiente de corrección manual»). Regrading never touches them."""
+
+import csv
+from pathlib import Path
+
+from nbgrader.api import MissingEntry
+
+from autograder.model import Result
+from autograder.nbgrader_setup import gradebook
+
+FIELDS = ("student", "assignment", "cell", "score", "comment")
+
+
+def manual_ids(gb, assignment: str) -> set[str]:
+    """Grade ids of the manually graded cells of `assignment` registered in the gradebook `gb`."""
+    notebook = gb.find_notebook(assignment, assignment)
+    grades = {c.name for c in notebook.grade_cells}
+    return (grades & {c.name for c in notebook.solution_cells}) | {c.name for c in notebook.task_cells}
+
+
+def apply(root: Path, result: Result) -> Result:
+    """Put the manual scores and comments of the gradebook into `result`; flag `pending manual` when a
+    manually graded cell has none yet. Return `result`."""
+    if not (Path(root) / "gradebook.db").exists():
+        return result
+    with gradebook(root) as gb:
+        try:
+            manual = manual_ids(gb, result.assignment)
+            grades = gb.find_submission_notebook(result.assignment, result.assignment, result.student).grades
+        except MissingEntry:
+            return result
+        pending = []
+        for grade in grades:
+            if grade.manual_score is not None:
+                result.grades[grade.name] = [float(grade.manual_score), float(grade.max_score)]
+            elif grade.name in manual:
+                pending.append(grade.name)
+            if grade.name in manual:
+                comment = gb.find_comment(grade.name, result.assignment, result.assignment, result.student)
+                if comment.manual_comment:
+                    result.comments[grade.name] = comment.manual_comment
+    result.pending = sorted(pending)
+    if pending:
+        result.flag("pending manual", "manual grading pending: " + ", ".join(sorted(pending)))
+    return result
+
+
+def keep_on_regrade(gb, assignment: str, grade) -> None:
+    """After the autograder wrote `grade.auto_score`: a manually graded cell without a manual score still needs
+    one (the manual score itself is never touched)."""
+    grade.needs_manual_grade = grade.manual_score is None and grade.name in manual_ids(gb, assignment)
+
+
+def import_scores(root: Path, path: Path) -> tuple[list[str], list[str]]:
+    """Write the manual scores of a CSV (`student,assignment,cell,score,comment`) into the gradebook; return
+    the `student/assignment` pairs changed and one line per row skipped."""
+    changed, problems = [], []
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    if rows and not set(FIELDS[:4]) <= set(rows[0]):
+        return [], [f"{path}: the header must be {','.join(FIELDS)}"]
+    with gradebook(root) as gb:
+        for line, row in enumerate(rows, start=2):
+            student, assignment, cell = row["student"], row["assignment"], row["cell"]
+            try:
+                grade = gb.find_grade(cell, assignment, assignment, student)
+            except MissingEntry:
+                problems.append(f"line {line}: no graded submission {student}/{assignment} with cell {cell}")
+                continue
+            try:
+                score = float(row["score"].replace(",", "."))
+            except ValueError:
+                problems.append(f"line {line}: score {row['score']!r} is not a number")
+                continue
+            if not 0 <= score <= grade.max_score:
+                problems.append(f"line {line}: score {score:g} outside 0..{grade.max_score:g} for {cell}")
+                continue
+            grade.manual_score, grade.needs_manual_grade = score, False
+            if row.get("comment"):
+                try:
+                    gb.find_comment(cell, assignment, assignment, student).manual_comment = row["comment"]
+                except MissingEntry:
+                    problems.append(f"line {line}: {cell} takes no comment; score written")
+            changed.append(f"{student}/{assignment}")
+        gb.db.commit()
+    return sorted(set(changed)), problems
