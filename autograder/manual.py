@@ -22,6 +22,12 @@ def manual_ids(gb, assignment: str) -> set[str]:
     return (grades & {c.name for c in notebook.solution_cells}) | {c.name for c in notebook.task_cells}
 
 
+def cells(root: Path, assignment: str) -> set[str]:
+    """`manual_ids` of `assignment` in the gradebook of the course `root`."""
+    with gradebook(root) as gb:
+        return manual_ids(gb, assignment)
+
+
 def apply(root: Path, result: Result) -> Result:
     """Put the manual scores and comments of the gradebook into `result`; flag `pending manual` when a
     manually graded cell has none yet. Return `result`."""

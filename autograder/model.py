@@ -76,8 +76,10 @@ class Result:
 
     @property
     def full_marks(self) -> bool:
-        """Every test passed and nothing went wrong: proof that this environment can grade the assignment."""
-        return self.status == "ok" and self.max_score > 0 and self.score == self.max_score
+        """Every test passed and nothing went wrong: proof that this environment can grade the assignment (cells
+        still to be graded by hand left out)."""
+        auto = [v for gid, v in self.grades.items() if gid not in self.pending]
+        return self.status == "ok" and sum(m for _, m in auto) > 0 and sum(s for s, _ in auto) == sum(m for _, m in auto)
 
     def flag(self, status: str, reason: str) -> None:
         self.reasons.append(reason)

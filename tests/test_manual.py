@@ -4,6 +4,7 @@ until scored, scores from a CSV, kept when the autograded part is stored again, 
 
 import csv
 import shutil
+import zipfile
 
 import nbformat
 import pytest
@@ -79,3 +80,56 @@ def test_feedback_shows_pending_and_manual_comment(course):
     assert "corrección manual</b>: 1.5 / 2 — corregido por el profesorado" in text
     assert "Comentario:</b> Bien explicado." in text and "Multiplica cada entrada" in text
     assert "<tr><td>Ejercicio 1 · explica_suma</td><td>1.5 / 2</td></tr>" in text
+
+
+def answered(notebook, text):
+    """`notebook` with the manually graded answer cell appended, holding `text`."""
+    notebook = nbformat.from_dict(nbformat.from_dict(notebook))
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.metadata["nbgrader"] = dict(ANSWER)
+    notebook.cells.append(cell)
+    return notebook
+
+
+@pytest.mark.slow
+def test_end_to_end_and_same_scores_as_plain_nbgrader(course, tmp_path):
+    """import -> grade (the reference proves an assignment with a manual cell) -> manual scores -> feedback ->
+    export, and the autograded scores equal plain `nbgrader autograde` of the same file."""
+    from autograder import lms, mutants, roster
+    from autograder.importer import import_moodle
+    from autograder.nbgrader_setup import api, prepare_course, read_scores
+    from autograder.pipeline import grade
+
+    _, src = course
+    root, archive = tmp_path / "root", tmp_path / "moodle.zip"
+    release = nbformat.read(src / "release" / A / f"{A}.ipynb", as_version=4)
+    full = answered(mutants.submission(A), "Multiplica y suma.")
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Blas Díaz_7_assignsubmission_file_/x.ipynb", nbformat.writes(answered(release, "No sé.")))
+        z.writestr("Ana Pérez_8_assignsubmission_file_/y.ipynb", nbformat.writes(full))
+    import_moodle(root, archive, A)
+    blas, = grade(root, [A], ["blas_diaz"], workers=1, progress=None, source_root=src)  # proved by the reference
+    assert blas.score == 0 and results.load(root, "blas_diaz", A).status == "pending manual"
+    ana, = grade(root, [A], ["ana_perez"], workers=1, progress=None, source_root=src)
+    assert ana.status == "pending manual" and ana.grades["explica_suma"] == [0.0, 2.0]
+    assert all(s == m for gid, (s, m) in ana.grades.items() if gid != "explica_suma")  # every autograded point
+
+    plain = tmp_path / "plain"
+    prepare_course(A, plain, src)
+    shutil.copytree(root / "submitted" / "ana_perez" / A, plain / "submitted" / "ana_perez" / A)
+    assert api(plain).autograde(A, "ana_perez", force=True, create=True)["success"]
+    assert {g: list(v) for g, v in read_scores(plain, A, "ana_perez").items()} == ana.grades
+
+    scores = tmp_path / "manual.csv"
+    scores.write_text(f"student,assignment,cell,score,comment\nana_perez,{A},explica_suma,2,Muy clara.\n")
+    assert main(["manual", str(scores), "--root", str(root)]) == 0
+    page = (root / "feedback" / "ana_perez" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert f"Puntuación:</b> {ana.max_score:g} / {ana.max_score:g}" in page and "Muy clara." in page
+    sheet = tmp_path / "hoja.csv"
+    sheet.write_bytes('"Identifier","Full name","Grade","Maximum Grade","Feedback comments"\n'
+                      '"Participant 8","Ana Pérez","","7.00",""\n"Participant 7","Blas Díaz","","7.00",""\n'
+                      .encode("utf-8-sig"))
+    out, problems = lms.fill_moodle(root, A, sheet, tmp_path / "hoja_out.csv")
+    rows = list(csv.reader(open(out, encoding="utf-8-sig")))
+    assert rows[1][2] == "7.00" and rows[2][2] == "0.00" and "pendiente de corrección manual" in rows[2][4]
+    assert roster.load(root)["ana_perez"][roster.participant_column(A)] == "8" and problems == []
