@@ -5,6 +5,7 @@ score also overrides an autograded one, as in formgrader. Until every manually g
 a score, its status is `pending manual` («pendiente de corrección manual»). Regrading never touches them."""
 
 import csv
+import functools
 from pathlib import Path
 
 from nbgrader.api import MissingEntry
@@ -28,37 +29,54 @@ def cells(root: Path, assignment: str) -> set[str]:
         return manual_ids(gb, assignment)
 
 
+@functools.lru_cache(maxsize=4)
+def _snapshot(db: str, changed: int) -> tuple[dict, dict]:
+    """From the gradebook `db` (as of its modification time `changed`): `{assignment: manual ids}` and
+    `{(student, assignment): {grade_id: (manual score or None, max, comment)}}` of the cells graded by hand and
+    the autograded cells with a manual score. One read per change of the gradebook, not one per result."""
+    from nbgrader.api import Comment, Grade
+
+    root = Path(db).parent
+    with gradebook(root) as gb:
+        manual = {a.name: manual_ids(gb, a.name) for a in gb.assignments if a.notebooks}
+        scores = {}
+        for grade in gb.db.query(Grade):
+            name, assignment = grade.name, grade.assignment.name
+            if grade.manual_score is not None or name in manual.get(assignment, ()):
+                key = (grade.student.id, assignment)
+                scores.setdefault(key, {})[name] = [grade.manual_score, float(grade.max_score), ""]
+        for comment in gb.db.query(Comment).filter(Comment.manual_comment.isnot(None)):
+            entry = scores.get((comment.student.id, comment.assignment.name), {}).get(comment.name)
+            if entry is not None:
+                entry[2] = comment.manual_comment
+    return manual, scores
+
+
 def apply(root: Path, result: Result) -> Result:
     """Put the manual scores and comments of the gradebook into `result`; flag `pending manual` when a
     manually graded cell has none yet. Return `result`."""
-    if not (Path(root) / "gradebook.db").exists():
+    db = Path(root).resolve() / "gradebook.db"
+    if not db.exists():
         return result
-    with gradebook(root) as gb:
-        try:
-            manual = manual_ids(gb, result.assignment)
-            grades = gb.find_submission_notebook(result.assignment, result.assignment, result.student).grades
-        except MissingEntry:
-            return result
-        pending = []
-        for grade in grades:
-            if grade.manual_score is not None:
-                result.grades[grade.name] = [float(grade.manual_score), float(grade.max_score)]
-            elif grade.name in manual:
-                pending.append(grade.name)
-            if grade.name in manual:
-                comment = gb.find_comment(grade.name, result.assignment, result.assignment, result.student)
-                if comment.manual_comment:
-                    result.comments[grade.name] = comment.manual_comment
+    _, scores = _snapshot(str(db), db.stat().st_mtime_ns)
+    pending = []
+    for gid, (score, points, comment) in scores.get((result.student, result.assignment), {}).items():
+        if score is None:
+            pending.append(gid)
+        else:
+            result.grades[gid] = [float(score), points]
+        if comment:
+            result.comments[gid] = comment
     result.pending = sorted(pending)
     if pending:
-        result.flag("pending manual", "manual grading pending: " + ", ".join(sorted(pending)))
+        result.flag("pending manual", "manual grading pending: " + ", ".join(result.pending))
     return result
 
 
-def keep_on_regrade(gb, assignment: str, grade) -> None:
-    """After the autograder wrote `grade.auto_score`: a manually graded cell without a manual score still needs
-    one (the manual score itself is never touched)."""
-    grade.needs_manual_grade = grade.manual_score is None and grade.name in manual_ids(gb, assignment)
+def keep_on_regrade(grade, manual: set[str]) -> None:
+    """After the autograder wrote `grade.auto_score`: a cell of `manual` without a manual score still needs one
+    (the manual score itself is never touched)."""
+    grade.needs_manual_grade = grade.manual_score is None and grade.name in manual
 
 
 def import_scores(root: Path, path: Path) -> tuple[list[str], list[str]]:

@@ -46,9 +46,10 @@ def save(root, result, notebook):
         except MissingEntry:
             gb.add_submission(result.assignment, result.student)
         submitted = gb.find_submission_notebook(result.assignment, result.assignment, result.student)
+        by_hand = manual.manual_ids(gb, result.assignment)
         for grade in submitted.grades:
             grade.auto_score = result.grades.get(grade.name, [0.0])[0]
-            manual.keep_on_regrade(gb, result.assignment, grade)
+            manual.keep_on_regrade(grade, by_hand)
         gb.db.commit()
 
 
