@@ -195,8 +195,8 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
     title = f"Retroalimentación · {assignment} · {result.student}"
     per_exercise = {}
     for gid, (s, m) in result.grades.items():
-        total = per_exercise.setdefault(labels.get(gid, gid), [0.0, 0.0])
-        total[0], total[1] = total[0] + s, total[1] + m
+        total = per_exercise.setdefault(labels.get(gid, gid), [0.0, 0.0, False])
+        total[0], total[1], total[2] = total[0] + s, total[1] + m, total[2] or gid in result.pending
     body = [f"<h1>{html.escape(title)}</h1>",
             f"<p><b>Puntuación:</b> {result.final_score:g} / {result.max_score:g}<br>"
             f"<b>Estado:</b> {html.escape(STATUS_ES[result.status])}</p>"]
@@ -205,7 +205,9 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
         body.append(f'<p class="msg">Entrega tardía ({days:.1f} días después de la fecha límite): penalización de '
                     f"{result.penalty:g} puntos sobre {result.score:g}.</p>")
     body.append("<table><tr><th>Ejercicio</th><th>Puntos</th></tr>")
-    body += [f"<tr><td>{html.escape(name)}</td><td>{s:g} / {m:g}</td></tr>" for name, (s, m) in per_exercise.items()]
+    body += [f"<tr><td>{html.escape(name)}</td><td>{s:g} / {m:g}"
+             f"{' (' + STATUS_ES['pending manual'] + ')' if pending else ''}</td></tr>"
+             for name, (s, m, pending) in per_exercise.items()]
     body.append("</table>")
     if submitted is None:
         body.append("<p>No hay cuaderno entregado que mostrar.</p>")

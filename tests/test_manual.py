@@ -75,6 +75,7 @@ def test_feedback_shows_pending_and_manual_comment(course):
     blas, ana = results.load(root, "blas", A), results.load(root, "ana", A)
     blas_page = feedback.render(blas, None, A, None, src)
     assert "Estado:</b> pendiente de corrección manual" in blas_page
+    assert "<td>0 / 2 (pendiente de corrección manual)</td>" in blas_page
     ana_page, = feedback.write(root, [ana], src)
     text = ana_page.read_text(encoding="utf-8")
     assert "corrección manual</b>: 1.5 / 2 — corregido por el profesorado" in text
