@@ -68,8 +68,9 @@ def apply(root: Path, result: Result) -> Result:
         if comment:
             result.comments[gid] = comment
     result.pending = sorted(pending)
-    if pending:
-        result.flag("pending manual", "manual grading pending: " + ", ".join(result.pending))
+    reason = "manual grading pending: " + ", ".join(result.pending)
+    if pending and reason not in result.reasons:  # applied again to a result it already completed
+        result.flag("pending manual", reason)
     return result
 
 
