@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder {release,check,import,grade,feedback,export,report,demo,kit} ...`.
+"""Command line: `python -m autograder {release,check,import,grade,feedback,export,manual,report,demo,kit} ...`.
 
 Grading commands work on a course root (default: this repository) holding `submitted/`, `autograded/`,
 `feedback/`, `gradebook.db`, `grades.csv` and `reports/`; the assignments always come from `source/`."""
@@ -87,11 +87,52 @@ def cmd_feedback(args):
 
 
 def cmd_export(args):
+    from autograder import late, lms
     from autograder.export import export
     from autograder.results import graded_assignments
 
-    print(export(args.root, args.assignments or graded_assignments(args.root), args.output))
+    assignments = args.assignments or graded_assignments(args.root)
+    late.sync(args.root, assignments)
+    lms_wanted = [o for o in ("moodle", "moodle_feedback", "canvas") if getattr(args, o)]
+    if not lms_wanted and not args.key:
+        print(export(args.root, assignments, args.output))
+        return 0
+    if lms_wanted and len(assignments) != 1:
+        print("Moodle and Canvas files hold one assignment: name it, e.g. `export 01_perceptron --moodle ...`",
+              file=sys.stderr)
+        return 2
+    exports = Path(args.root) / "exports"
+    done = []
+    try:
+        if args.moodle:
+            out = args.output or exports / f"{assignments[0]}_{Path(args.moodle).name}"
+            done.append(lms.fill_moodle(args.root, assignments[0], args.moodle, out))
+        if args.moodle_feedback:
+            done.append(lms.moodle_feedback_zip(args.root, assignments[0], args.moodle_feedback))
+        if args.canvas:
+            out = args.output or exports / f"{assignments[0]}_{Path(args.canvas).name}"
+            done.append(lms.fill_canvas(args.root, assignments[0], args.canvas, out, args.column))
+        if args.key:
+            done.append(lms.plain_csv(args.root, assignments, args.key,
+                                      args.output or exports / f"grades_by_{args.key.replace(' ', '_')}.csv"))
+    except lms.WorksheetError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for path, problems in done:
+        print("\n".join(problems + [str(path)]))
     return 0
+
+
+def cmd_manual(args):
+    from autograder import feedback, manual, results
+    from autograder.export import export
+
+    changed, problems = manual.import_scores(args.root, args.scores)
+    done = [r for pair in changed if (r := results.load(args.root, *pair.split("/")))]
+    feedback.write(args.root, done)
+    export(args.root, results.graded_assignments(args.root))
+    print("\n".join(problems + [f"manual scores of {len(changed)} submission(s); feedback and grades.csv rewritten"]))
+    return 1 if problems else 0
 
 
 def cmd_report(args):
@@ -124,7 +165,8 @@ COMMANDS = (
     ("import", cmd_import, "copy submissions from a folder or a Moodle zip into submitted/"),
     ("grade", cmd_grade, "autograde submitted/ in parallel and isolated, then feedback and export"),
     ("feedback", cmd_feedback, "write the Spanish feedback pages again"),
-    ("export", cmd_export, "write grades.csv (score, max, status per assignment)"),
+    ("export", cmd_export, "write grades.csv, or fill a Moodle worksheet / feedback zip, a Canvas gradebook"),
+    ("manual", cmd_manual, "write manual scores and comments from a CSV (student,assignment,cell,score,comment)"),
     ("report", cmd_report, "pass rate per test and a score histogram per assignment"),
     ("kit", cmd_kit, "student kit <root>/dist/redes-neuronales-estudiante-<version>.zip (no answers), scanned"),
     ("demo", cmd_demo, "release, import example submissions, grade, export, print the grade table"),
@@ -140,7 +182,9 @@ def main(argv=None):
     for name, func, help_text in COMMANDS:
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(func=func)
-        if name == "import":
+        if name == "manual":
+            p.add_argument("scores", help="CSV with the columns student,assignment,cell,score,comment")
+        elif name == "import":
             p.add_argument("source", help="a folder <student>/<assignment>/*.ipynb or a Moodle zip")
             p.add_argument("assignment", nargs="?", help="the assignment (required for a Moodle zip)")
         else:
@@ -157,7 +201,12 @@ def main(argv=None):
             p.add_argument("--workers", type=int, default=os.cpu_count(), help="parallel submissions (default: cores)")
             add_limits(p)
         if name == "export":
-            p.add_argument("--output", help="CSV path (default: <root>/grades.csv)")
+            p.add_argument("--output", help="CSV path (default: <root>/grades.csv; LMS files: <root>/exports/)")
+            p.add_argument("--moodle", metavar="WORKSHEET", help="fill Moodle's offline grading worksheet (a copy)")
+            p.add_argument("--moodle-feedback", metavar="ZIP", help="write Moodle's feedback-files zip")
+            p.add_argument("--canvas", metavar="GRADEBOOK", help="fill a Canvas gradebook export (a copy)")
+            p.add_argument("--column", help="with --canvas: the header the assignment's column starts with")
+            p.add_argument("--key", metavar="COLUMN", help="a CSV of final scores keyed by this roster.csv column")
     args = parser.parse_args(argv)
     return args.func(args)
 

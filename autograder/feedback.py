@@ -15,14 +15,17 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from autograder import COURSE_ROOT, integrity
+from autograder import COURSE_ROOT, integrity, results as stored
 from autograder.assignments import nbgrader, notebook_path
 from autograder.model import STATUS_ES, Result
 from autograder.release import secret_lines
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$", re.DOTALL)
+EXERCISE = re.compile(r"^#+\s*(Ejercicio\s+\d+\w*)", re.MULTILINE)
 OUTPUT_CHARS = 20_000  # characters kept per output of the submitted notebook
 MESSAGE_CHARS = 1_000
 MIN_DESCRIPTION = 8  # shorter string literals of a hidden cell are never shown
@@ -49,6 +52,38 @@ def hidden_descriptions(source_nb):
                       and isinstance(node.value, str) and id(node) not in pieces
                       and len(node.value.strip()) >= MIN_DESCRIPTION}
     return found
+
+
+def exercises(source_nb) -> dict[str, str]:
+    """`{grade_id: label}` of the test cells: «Ejercicio 3 · perceptron_update», from the last «Ejercicio N»
+    heading and the last solution cell above the test (the grade id when there is neither)."""
+    labels, heading, function = {}, None, None
+    for cell in source_nb.cells:
+        meta = nbgrader(cell)
+        if cell.cell_type == "markdown" and (found := EXERCISE.findall(cell.source)):
+            heading, function = found[-1], None
+        if meta.get("solution") and meta.get("grade_id"):
+            function = meta["grade_id"]
+        if meta.get("grade") and meta.get("grade_id"):
+            parts = [p for p in (heading, function) if p]
+            labels[meta["grade_id"]] = " · ".join(parts) if parts else meta["grade_id"]
+    return labels
+
+
+def markdown(text: str) -> str:
+    """Markdown to HTML with `$…$` / `$$…$$` as MathML (rendered by the browser offline, no MathJax)."""
+    formulas = []
+
+    def keep(match):
+        tex, block = match[1] if match[1] is not None else match[2], match[1] is not None
+        try:
+            formulas.append(latex_to_mathml(tex.strip(), display="block" if block else "inline"))
+        except Exception:  # noqa: BLE001 - a formula latex2mathml cannot read is shown as its TeX
+            formulas.append(f"<code>{html.escape(match[0])}</code>")
+        return f"MATHFORMULA{len(formulas) - 1}X"
+
+    page = markdown2html_mistune(MATH.sub(keep, text))
+    return re.sub(r"MATHFORMULA(\d+)X", lambda m: formulas[int(m[1])], page)
 
 
 def _text(value):
@@ -116,6 +151,9 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
     source = nbformat.read(notebook_path(assignment, "source", source_root), as_version=4)
     release = nbformat.read(notebook_path(assignment, "release", source_root), as_version=4)
     descriptions = hidden_descriptions(source)
+    labels = exercises(source)
+    manual = {gid for gid, c in integrity.grade_cells(source).items()
+              if nbgrader(c).get("task") or (nbgrader(c).get("grade") and nbgrader(c).get("solution"))}
     graded = integrity.grade_cells(notebook) if notebook is not None else {}
     order = list(graded)
     first_hidden = min((order.index(g) for g in descriptions if g in graded), default=len(order))
@@ -133,22 +171,43 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
         score, points = result.grades[gid]
         passed = score >= points
         hidden = gid in descriptions
-        block = [f'<div class="test {"ok" if passed else "fail"}"><p><b>{"Tests ocultos" if hidden else "Test"} '
-                 f'{html.escape(gid)}</b>: {score:g} / {points:g} — {"superado" if passed else "no superado"}</p>']
+        if gid in manual:
+            name, verdict_text = f"{labels.get(gid, gid)} — corrección manual", "corregido por el profesorado"
+            passed = gid not in result.pending
+            if not passed:
+                verdict_text = STATUS_ES["pending manual"]
+        else:
+            name = f'{labels.get(gid, gid)} — {"tests ocultos" if hidden else "test visible"}'
+            verdict_text = "superado" if passed else "no superado"
+        shown_score = "…" if gid in result.pending else f"{score:g}"
+        block = [f'<div class="test {"ok" if passed else "fail"}"><p><b>{html.escape(name)}</b>: '
+                 f'{shown_score} / {points:g} — {verdict_text}</p>']
         if not hidden and cell is not None:
             block.append(_pre(cell.source))
         message = None if passed else (_hidden_message(gid, graded, descriptions) if hidden
                                        else _visible_message(gid, graded, mine, before_hidden, secrets))
-        if message:
+        if message and gid not in manual:
             block.append(f'<p class="msg">{html.escape(message)}</p>')
+        if result.comments.get(gid):
+            block.append(f"<p><b>Comentario:</b> {html.escape(result.comments[gid])}</p>")
         return "".join(block) + "</div>"
 
     title = f"Retroalimentación · {assignment} · {result.student}"
+    per_exercise = {}
+    for gid, (s, m) in result.grades.items():
+        total = per_exercise.setdefault(labels.get(gid, gid), [0.0, 0.0, False])
+        total[0], total[1], total[2] = total[0] + s, total[1] + m, total[2] or gid in result.pending
     body = [f"<h1>{html.escape(title)}</h1>",
-            f"<p><b>Puntuación:</b> {result.score:g} / {result.max_score:g}<br>"
-            f"<b>Estado:</b> {html.escape(STATUS_ES[result.status])}</p>",
-            "<table><tr><th>Test</th><th>Puntos</th></tr>"]
-    body += [f"<tr><td>{html.escape(gid)}</td><td>{s:g} / {m:g}</td></tr>" for gid, (s, m) in result.grades.items()]
+            f"<p><b>Puntuación:</b> {result.final_score:g} / {result.max_score:g}<br>"
+            f"<b>Estado:</b> {html.escape(STATUS_ES[result.status])}</p>"]
+    if result.penalty:
+        days = result.seconds_late / 86400
+        body.append(f'<p class="msg">Entrega tardía ({days:.1f} días después de la fecha límite): penalización de '
+                    f"{result.penalty:g} puntos sobre {result.score:g}.</p>")
+    body.append("<table><tr><th>Ejercicio</th><th>Puntos</th></tr>")
+    body += [f"<tr><td>{html.escape(name)}</td><td>{s:g} / {m:g}"
+             f"{' (' + STATUS_ES['pending manual'] + ')' if pending else ''}</td></tr>"
+             for name, (s, m, pending) in per_exercise.items()]
     body.append("</table>")
     if submitted is None:
         body.append("<p>No hay cuaderno entregado que mostrar.</p>")
@@ -159,8 +218,7 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
             shown.add(gid)
             body.append(verdict(gid, cell))
         elif cell.cell_type == "markdown":
-            body.append(markdown2html_mistune(cell.source) if cell.source.strip() in given_markdown
-                        else _pre(cell.source))
+            body.append(markdown(cell.source) if cell.source.strip() in given_markdown else _pre(cell.source))
         elif cell.cell_type == "code":
             body.append(_pre(cell.source) + _outputs(cell))
     body += [verdict(gid, None) for gid in result.grades if gid not in shown and submitted is not None]
@@ -185,6 +243,7 @@ def write(root: Path, results: list[Result], source_root: Path = COURSE_ROOT) ->
     timestamp and secret beside it (ready for `nbgrader release_feedback`); return the paths."""
     paths = []
     for result in results:
+        stored.complete(root, result)
         graded = _read(Path(root) / "autograded" / result.student / result.assignment / f"{result.assignment}.ipynb")
         folder = Path(root) / "submitted" / result.student / result.assignment
         submitted = _read(next(iter(sorted(folder.glob("*.ipynb"))), None))

@@ -23,7 +23,7 @@ import nbformat
 import nbgrader.apps  # noqa: F401 - imported before forking, so each submission starts fast
 import nbgrader.preprocessors  # noqa: F401
 
-from autograder import COURSE_ROOT, sandbox
+from autograder import COURSE_ROOT, manual, sandbox
 from autograder.judge import ReferenceFailed, judge, read_report
 from autograder.model import REFERENCE, STATUSES, ChildReport, Job, Limits, Result, digest
 from autograder.nbgrader_setup import api, max_scores, prepare_course, read_scores
@@ -39,6 +39,7 @@ class Template:
         self.root = prepare_course(assignment, Path(workdir) / f"template-{assignment}", source_root)
         self.release = nbformat.read(self.root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
         self.zero = {gid: [0.0, m] for gid, m in max_scores(self.root, assignment).items()}
+        self.manual = sorted(manual.cells(self.root, assignment))  # graded by hand later, not by the run
         text = (self.root / "source" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
         self.heavy = "tensorflow" in text or "keras" in text  # graded first: the batch ends sooner
 
@@ -130,6 +131,7 @@ class Batch:
         result, notebook = judge(run.job, template.release, template.zero, report, run.autograded, self.limits,
                                  reference=run.index < 0)
         result.seconds = time.monotonic() - run.began
+        result.pending = list(template.manual)
         if run.index >= 0:
             result.digest = digest(run.job.folder)
         shutil.rmtree(run.sub, ignore_errors=True)

@@ -3,8 +3,10 @@
 Two sources: a folder `<dir>/<student>/<assignment>/*.ipynb`, or Moodle's "Download all submissions"
 zip of one assignment, whose entries are `<Full Name>_<number>_assignsubmission_file_/<file>.ipynb`
 (the student id is the full name in lower case ASCII with `_`, e.g. `ana_perez`; the participant
-number is appended only when two students share a name). Non-notebook, unreadable, oversized or
-ambiguous files are reported and skipped; the import goes on.
+number is appended only when two students share a name). The full name and participant number (Moodle numbers
+the participants of each assignment) go into `roster.csv` (`autograder.roster`), and the newest file time of the folder into nbgrader's `timestamp.txt`
+(the zip's times are the Moodle server's local time, read in the course's time zone, see `autograder.late`).
+Non-notebook, unreadable, oversized or ambiguous files are reported and skipped; the import goes on.
 """
 
 import re
@@ -14,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from autograder import late, roster
 
 MAX_BYTES = 50 * 2**20
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_(?P<number>\d+)_assignsubmission_[a-z]+_?$")
@@ -40,7 +44,7 @@ def student_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_") or "sin_nombre"
 
 
-def _store(root, student, assignment, files, where) -> ImportReport:
+def _store(root, student, assignment, files, where, timestamp: str | None = None) -> ImportReport:
     """Validate and write one student's notebook."""
     notebooks = {name: data for name, data in files.items() if name.lower().endswith(".ipynb")}
     report = ImportReport(skipped=[f"skipped {where}/{name}: not a notebook" for name in files if name not in notebooks])
@@ -63,6 +67,8 @@ def _store(root, student, assignment, files, where) -> ImportReport:
     target = Path(root) / "submitted" / student / assignment / f"{assignment}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+    if timestamp:
+        (target.parent / "timestamp.txt").write_text(timestamp, encoding="utf-8")
     report.stored.append(target)
     return report
 
@@ -89,7 +95,7 @@ def import_folder(root: Path, folder: Path, assignments: list[str] | None = None
 
 def import_moodle(root: Path, zip_path: Path, assignment: str) -> ImportReport:
     """Import a Moodle "Download all submissions" zip of `assignment`."""
-    by_folder, report = {}, ImportReport()
+    by_folder, times, report = {}, {}, ImportReport()
     with zipfile.ZipFile(zip_path) as archive:
         for info in archive.infolist():
             parts = Path(info.filename).parts
@@ -102,13 +108,22 @@ def import_moodle(root: Path, zip_path: Path, assignment: str) -> ImportReport:
             if info.file_size > MAX_BYTES:
                 report.skipped.append(f"skipped {info.filename}: larger than {MAX_BYTES // 2**20} MB")
                 continue
-            by_folder.setdefault((match["name"], match["number"]), {})["/".join(parts[1:])] = archive.read(info)
+            key = (match["name"], match["number"])
+            by_folder.setdefault(key, {})["/".join(parts[1:])] = archive.read(info)
+            times[key] = max(times.get(key, info.date_time), info.date_time)
     names = [student_id(name) for name, _ in by_folder]
+    column = roster.participant_column(assignment)
+    known = {row[column]: s for s, row in roster.load(root).items() if row.get(column)}
+    entries = {}
     for (name, number), files in sorted(by_folder.items()):
-        student = student_id(name)
-        if names.count(student) > 1:
+        student = known.get(number) or student_id(name)
+        if number not in known and names.count(student) > 1:
             student = f"{student}_{number}"
-        report.add(_store(root, student, assignment, files, f"{name}_{number}"))
+        entries[student] = {"full name": name, column: number}
+        stamp = late.zip_timestamp(root, times[(name, number)])
+        report.add(_store(root, student, assignment, files, f"{name}_{number}", stamp))
+    if entries:
+        roster.update(root, entries)
     return report
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 #: Spanish label students see on their feedback page.
 STATUS_ES = {
     "ok": "corregido",
+    "pending manual": "pendiente de corrección manual",
     "needs review": "pendiente de revisión por el profesorado",
     "tampered": "se modificaron celdas bloqueadas: se corrigió con los tests originales",
     "timeout": "tiempo agotado: alguna celda tardó demasiado y se interrumpió",
@@ -55,10 +56,19 @@ class Result:
     grades: dict = field(default_factory=dict)  # grade_id -> [score, max]
     seconds: float = 0.0
     digest: str = ""
+    seconds_late: float = 0.0  # after the due date and extension (`autograder.late`, never stored)
+    penalty: float = 0.0  # late penalty in points, deducted from `score`
+    comments: dict = field(default_factory=dict)  # grade_id -> the instructor's comment (`autograder.manual`)
+    pending: list = field(default_factory=list)  # manually graded cells without a score yet
 
     @property
     def score(self) -> float:
         return sum(s for s, _ in self.grades.values())
+
+    @property
+    def final_score(self) -> float:
+        """The score after the late penalty."""
+        return max(0.0, self.score - self.penalty)
 
     @property
     def max_score(self) -> float:
@@ -66,8 +76,10 @@ class Result:
 
     @property
     def full_marks(self) -> bool:
-        """Every test passed and nothing went wrong: proof that this environment can grade the assignment."""
-        return self.status == "ok" and self.max_score > 0 and self.score == self.max_score
+        """Every test passed and nothing went wrong: proof that this environment can grade the assignment (cells
+        still to be graded by hand left out)."""
+        auto = [v for gid, v in self.grades.items() if gid not in self.pending]
+        return self.status == "ok" and sum(m for _, m in auto) > 0 and sum(s for s, _ in auto) == sum(m for _, m in auto)
 
     def flag(self, status: str, reason: str) -> None:
         self.reasons.append(reason)

@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import MissingEntry
 
-from autograder import COURSE_ROOT
+from autograder import COURSE_ROOT, late, manual
+from autograder import roster as roster_file
 from autograder.model import Result
 from autograder.nbgrader_setup import gradebook, max_scores, prepare_course
 
@@ -45,22 +46,27 @@ def save(root, result, notebook):
         except MissingEntry:
             gb.add_submission(result.assignment, result.student)
         submitted = gb.find_submission_notebook(result.assignment, result.assignment, result.student)
+        by_hand = manual.manual_ids(gb, result.assignment)
         for grade in submitted.grades:
             grade.auto_score = result.grades.get(grade.name, [0.0])[0]
-            grade.manual_score = None
-            grade.needs_manual_grade = False
+            manual.keep_on_regrade(grade, by_hand)
         gb.db.commit()
 
 
 def load(root, student, assignment):
-    """The stored `Result` of a submission, or None."""
+    """The stored `Result` of a submission (see `complete`), or None."""
     path = result_path(root, student, assignment)
-    return Result.from_json(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+    return complete(root, Result.from_json(json.loads(path.read_text(encoding="utf-8")))) if path.exists() else None
+
+
+def complete(root: Path, result: Result) -> Result:
+    """`result` with the gradebook's manual scores and the late penalty of `course.toml`."""
+    return late.annotate(root, manual.apply(root, result))
 
 
 def roster(root):
-    """Every student id: folders in `submitted/` and students in the gradebook."""
-    students = {p.name for p in (Path(root) / "submitted").glob("*") if p.is_dir()}
+    """Every student id: folders in `submitted/`, students in the gradebook and in `roster.csv`."""
+    students = {p.name for p in (Path(root) / "submitted").glob("*") if p.is_dir()} | set(roster_file.load(root))
     if (Path(root) / "gradebook.db").exists():
         with gradebook(root) as gb:
             students |= {s.id for s in gb.students}

@@ -141,3 +141,29 @@ def test_write_reads_the_submitted_notebook(tmp_path):
     assert "mi salida propia" in page and VISIBLE_MESSAGE in page and (path.parent / "timestamp.txt").exists()
     assert_no_hidden_test(page, submitted)
     assert feedback.STATUS_ES["needs review"] in page
+
+
+def test_tests_named_by_exercise_with_score_per_exercise_and_formulas_as_mathml():
+    submitted = submission()
+    errors = {"test_perceptron_update_hidden": error("x")}
+    page = feedback.render(result(errors), autograded(submitted, errors), A, submitted)
+    assert "Ejercicio 3 · perceptron_update — tests ocultos</b>: 0 / 1 — no superado" in page
+    assert "Ejercicio 1 · heaviside — test visible</b>: 1 / 1 — superado" in page
+    assert "<tr><td>Ejercicio 3 · perceptron_update</td><td>1 / 2</td></tr>" in page
+    assert "test_heaviside_hidden" not in page.split("</table>", 1)[0]  # the table names exercises, not grade ids
+    assert "<math" in page and "mathjax" not in page.lower() and "$$" not in page
+    assert "corregido" not in page and "pendiente de revisión por el profesorado" in page
+
+
+def test_formula_latex2mathml_cannot_read_is_shown_as_tex():
+    page = feedback.markdown("Costo $\\frac{1}{2}$ y $\\notacommand{$ y $x^2$")
+    assert page.count("<math") == 2 and "notacommand" in page
+
+
+def test_late_penalty_on_the_page():
+    late_result = result({})
+    late_result.penalty, late_result.seconds_late = 2.0, 1.5 * 86400
+    page = feedback.render(late_result, autograded(submission(), {}), A, submission())
+    score = late_result.score
+    assert f"Puntuación:</b> {score - 2:g} / {late_result.max_score:g}" in page
+    assert f"Entrega tardía (1.5 días después de la fecha límite): penalización de 2 puntos sobre {score:g}" in page
