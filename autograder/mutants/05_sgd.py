@@ -7,6 +7,7 @@ MOM_HEAD = "def momentum_step(params, grads, velocity, lr, beta=0.9):\n"
 ADAM_HEAD = "def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
 HE_HEAD = "def he_init(layer_sizes, rng):\n"
 STD_HEAD = "def standardize(X_train, X_other):\n"
+TRAIN_HEAD = "def train(params, X, y, step, epochs, batch_size, rng, activation=\"tanh\"):\n"
 
 
 def _gd(gradient="X_b.T @ errors / m", bias=True, record_after=False, loss="np.mean(errors ** 2)"):
@@ -73,6 +74,26 @@ def _standardize(mu="X_train.mean(axis=0)", sigma="X_train.std(axis=0)", guard=T
         f"    sigma = {sigma}\n"
         + ("    sigma = np.where(sigma == 0, 1.0, sigma)\n" if guard else "")
         + "    return (X_train - mu) / sigma, (X_other - mu) / sigma\n"
+    )
+
+
+def _train(state_line="    state = {}\n", reset="", shuffle="True", batch="batch_size", record=None,
+           act="activation", before=""):
+    """The reference loop of `train` with one piece changed."""
+    record = record or "red.cross_entropy(red.forward(X, params, activation)[0], y)"
+    return (
+        TRAIN_HEAD
+        + "    Y = red.one_hot(y, params[f'W{len(params) // 2}'].shape[1])\n"
+        + state_line
+        + "    losses = []\n"
+        "    for _ in range(epochs):\n"
+        + reset
+        + before
+        + f"        for X_batch, Y_batch in iterate_minibatches(X, Y, {batch}, {shuffle}, rng):\n"
+        f"            _, cache = red.forward(X_batch, params, {act})\n"
+        "            params, state = step(params, red.backward(Y_batch, params, cache), state)\n"
+        + ("" if before else f"        losses.append({record})\n")
+        + "    return params, losses\n"
     )
 
 
@@ -174,6 +195,26 @@ WRONG = {
                              biases="rng.normal(0.0, np.sqrt(2.0 / n_in), size=n_out)"),
         "uniform_0_1_scaled": _he("rng.random((n_in, n_out)) * np.sqrt(2.0 / n_in)"),
     },
+    "train": {
+        "state_reset_every_epoch": _train(state_line="", reset="        state = {}\n"),
+        "loss_recorded_before_epoch": _train(
+            before="        losses.append(red.cross_entropy(red.forward(X, params, activation)[0], y))\n"),
+        "no_shuffle": _train(shuffle="False"),
+        "one_batch_per_epoch": _train(batch="len(X)"),
+        "relu_hard_coded": _train(act="'relu'"),
+        "mean_of_batch_losses": (
+            TRAIN_HEAD
+            + "    Y = red.one_hot(y, params[f'W{len(params) // 2}'].shape[1])\n"
+            "    state, losses = {}, []\n"
+            "    for _ in range(epochs):\n"
+            "        total = 0.0\n"
+            "        for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, True, rng):\n"
+            "            probs, cache = red.forward(X_batch, params, activation)\n"
+            "            total += red.cross_entropy(probs, Y_batch) * len(X_batch)\n"
+            "            params, state = step(params, red.backward(Y_batch, params, cache), state)\n"
+            "        losses.append(total / len(X))\n"
+            "    return params, losses\n"),
+    },
     "standardize": {
         "other_set_statistics": (
             STD_HEAD
@@ -272,6 +313,23 @@ ALTERNATIVE = {
     "he_init": {
         "standard_normal_scaled": _he("rng.standard_normal((n_in, n_out)) * (2.0 / n_in) ** 0.5"),
         "uniform_he": _he("rng.uniform(-np.sqrt(6.0 / n_in), np.sqrt(6.0 / n_in), size=(n_in, n_out))"),
+    },
+    "train": {
+        "own_permutation_and_slices": (
+            TRAIN_HEAD
+            + "    k = params['W' + str(len(params) // 2)].shape[1]\n"
+            "    Y = np.eye(k)[np.asarray(y, dtype=int)]\n"
+            "    state, losses = {}, []\n"
+            "    for epoch in range(epochs):\n"
+            "        order = rng.permutation(len(X))\n"
+            "        for start in range(0, len(X), batch_size):\n"
+            "            idx = order[start:start + batch_size]\n"
+            "            cache = red.forward(X[idx], params, activation)[1]\n"
+            "            grads = red.backward(Y[idx], params, cache)\n"
+            "            params, state = step(params, grads, state)\n"
+            "        probs = red.forward(X, params, activation)[0]\n"
+            "        losses.append(float(-np.mean(np.log(probs[np.arange(len(X)), np.asarray(y, dtype=int)]))))\n"
+            "    return params, losses\n"),
     },
     "standardize": {
         "boolean_mask_guard": (
