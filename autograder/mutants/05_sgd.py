@@ -7,6 +7,8 @@ MOM_HEAD = "def momentum_step(params, grads, velocity, lr, beta=0.9):\n"
 ADAM_HEAD = "def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
 HE_HEAD = "def he_init(layer_sizes, rng):\n"
 STD_HEAD = "def standardize(X_train, X_other):\n"
+ADAGRAD_HEAD = "def adagrad_step(params, grads, state, lr=0.01, eps=1e-8):\n"
+RMS_HEAD = "def rmsprop_step(params, grads, state, lr=1e-3, beta=0.9, eps=1e-8):\n"
 TRAIN_HEAD = "def train(params, X, y, step, epochs, batch_size, rng, activation=\"tanh\"):\n"
 
 
@@ -74,6 +76,16 @@ def _standardize(mu="X_train.mean(axis=0)", sigma="X_train.std(axis=0)", guard=T
         f"    sigma = {sigma}\n"
         + ("    sigma = np.where(sigma == 0, 1.0, sigma)\n" if guard else "")
         + "    return (X_train - mu) / sigma, (X_other - mu) / sigma\n"
+    )
+
+
+def _adaptive(head, accumulate, update="params[k] - lr * grads[k] / (np.sqrt(new_state[k]) + eps)"):
+    """AdaGrad / RMSProp with the accumulation `r` and the update written as given."""
+    return (
+        head
+        + f"    new_state = {{k: {accumulate} for k in params}}\n"
+        f"    new_params = {{k: {update} for k in params}}\n"
+        "    return new_params, new_state\n"
     )
 
 
@@ -185,6 +197,28 @@ WRONG = {
         "eps_inside_sqrt": _adam(update="params[key] - lr * m_hat / np.sqrt(v_hat + eps)"),
         "t_incremented_after_correction": _adam(correction_t="(t - 1)"),
         "gradient_not_squared": _adam(second="np.abs(grads[key])"),
+    },
+    "adagrad_step": {
+        "no_sqrt": _adaptive(ADAGRAD_HEAD, "state.get(k, 0.0) + grads[k] ** 2", "params[k] - lr * grads[k] / (new_state[k] + eps)"),
+        "only_current_gradient": _adaptive(ADAGRAD_HEAD, "grads[k] ** 2"),
+        "eps_inside_sqrt": _adaptive(ADAGRAD_HEAD, "state.get(k, 0.0) + grads[k] ** 2", "params[k] - lr * grads[k] / np.sqrt(new_state[k] + eps)"),
+        "gradient_not_squared": _adaptive(ADAGRAD_HEAD, "state.get(k, 0.0) + np.abs(grads[k])"),
+        "old_sum_in_update": _adaptive(ADAGRAD_HEAD, "state.get(k, 0.0) + grads[k] ** 2",
+                                       "params[k] - lr * grads[k] / (np.sqrt(state.get(k, 0.0)) + eps)"),
+    },
+    "rmsprop_step": {
+        "adagrad_sum": _adaptive(RMS_HEAD, "state.get(k, 0.0) + grads[k] ** 2"),
+        "missing_one_minus_beta": _adaptive(RMS_HEAD, "beta * state.get(k, 0.0) + grads[k] ** 2"),
+        "beta_weights_new_gradient": _adaptive(RMS_HEAD, "(1 - beta) * state.get(k, 0.0) + beta * grads[k] ** 2"),
+        "eps_inside_sqrt": _adaptive(RMS_HEAD, "beta * state.get(k, 0.0) + (1 - beta) * grads[k] ** 2", "params[k] - lr * grads[k] / np.sqrt(new_state[k] + eps)"),
+        "no_sqrt": _adaptive(RMS_HEAD, "beta * state.get(k, 0.0) + (1 - beta) * grads[k] ** 2", "params[k] - lr * grads[k] / (new_state[k] + eps)"),
+        "adam_bias_correction": _adaptive(
+            RMS_HEAD, "beta * state.get(k, 0.0) + (1 - beta) * grads[k] ** 2",
+            "params[k] - lr * grads[k] / (np.sqrt(new_state[k] / (1 - beta)) + eps)"),
+        "state_modified_in_place": RMS_HEAD + (
+            "    for k in params:\n"
+            "        state[k] = beta * state.get(k, 0.0) + (1 - beta) * grads[k] ** 2\n"
+            "    return {k: params[k] - lr * grads[k] / (np.sqrt(state[k]) + eps) for k in params}, state\n"),
     },
     "he_init": {
         "lecun_std_1_over_n_in": _he("rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_in, n_out))"),
@@ -309,6 +343,26 @@ ALTERNATIVE = {
             "        denom = np.sqrt(v[key]) / np.sqrt(1 - beta2 ** t) + eps\n"
             "        new[key] = params[key] - lr * (m[key] / (1 - beta1 ** t)) / denom\n"
             "    return new, {'t': t, 'm': m, 'v': v}\n"),
+    },
+    "adagrad_step": {
+        "loop_zeros_like": ADAGRAD_HEAD + (
+            "    new_params, new_state = {}, {}\n"
+            "    for k in params:\n"
+            "        r = state[k] if k in state else np.zeros_like(params[k], dtype=float)\n"
+            "        new_state[k] = r + grads[k] * grads[k]\n"
+            "        new_params[k] = params[k] - lr / (np.sqrt(new_state[k]) + eps) * grads[k]\n"
+            "    return new_params, new_state\n"),
+    },
+    "rmsprop_step": {
+        "loop_zeros_like": RMS_HEAD + (
+            "    new_params, new_state = {}, {}\n"
+            "    for k, theta in params.items():\n"
+            "        g = np.asarray(grads[k], dtype=float)\n"
+            "        r = state.get(k, np.zeros_like(g))\n"
+            "        r = r + (1 - beta) * (g * g - r)\n"
+            "        new_state[k] = r\n"
+            "        new_params[k] = theta - lr * g / (np.sqrt(r) + eps)\n"
+            "    return new_params, new_state\n"),
     },
     "he_init": {
         "standard_normal_scaled": _he("rng.standard_normal((n_in, n_out)) * (2.0 / n_in) ** 0.5"),
