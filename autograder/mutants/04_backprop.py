@@ -342,6 +342,61 @@ MLP_BACKWARD_ALTERNATIVE = {
     ),
 }
 
+# --- binary_cross_entropy -------------------------------------------------------------------------
+
+_BCE = "def binary_cross_entropy(y_hat, y):\n"
+_CLIP = "    y_hat = np.clip(np.asarray(y_hat, dtype=float), 1e-12, 1 - 1e-12)\n    y = np.asarray(y, dtype=float)\n"
+
+BINARY_CROSS_ENTROPY_WRONG = {
+    "missing_minus": _BCE + _CLIP + "    return float(np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))\n",
+    "sum_instead_of_mean": _BCE + _CLIP + "    return float(-np.sum(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))\n",
+    "only_positive_term": _BCE + _CLIP + "    return float(-np.mean(y * np.log(y_hat)))\n",
+    "negative_term_uses_log_y_hat": _BCE + _CLIP + (
+        "    return float(-np.mean(y * np.log(y_hat) + (1 - y) * np.log(y_hat)))\n"),
+    "no_clipping": _BCE + (
+        "    y_hat = np.asarray(y_hat, dtype=float)\n"
+        "    return float(-np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))\n"),
+}
+
+BINARY_CROSS_ENTROPY_ALTERNATIVE = {
+    "where_and_minimum": _BCE + (
+        "    y_hat = np.asarray(y_hat, dtype=float)\n"
+        "    p = np.where(np.asarray(y) == 1, y_hat, 1 - y_hat)\n"
+        "    return float(np.mean(-np.log(np.minimum(np.maximum(p, 1e-12), 1 - 1e-12))))\n"),
+    "loop": _BCE + (
+        "    total = 0.0\n"
+        "    for p, label in zip(y_hat, y):\n"
+        "        p = min(max(float(p), 1e-12), 1 - 1e-12)\n"
+        "        total += -np.log(p) if label == 1 else -np.log(1 - p)\n"
+        "    return float(total / len(y))\n"),
+}
+
+# --- binary_cross_entropy_grad --------------------------------------------------------------------
+
+_BCEG = "def binary_cross_entropy_grad(z, y):\n"
+_Y = "    y = np.asarray(y, dtype=float)\n"
+
+BINARY_CROSS_ENTROPY_GRAD_WRONG = {
+    "missing_1_over_m": _BCEG + _Y + "    return sigmoid(z) - y\n",
+    "y_minus_sigma": _BCEG + _Y + "    return (y - sigmoid(z)) / y.shape[0]\n",
+    "times_sigmoid_derivative": _BCEG + _Y + (
+        "    s = sigmoid(z)\n"
+        "    return (s - y) * s * (1 - s) / y.shape[0]\n"),
+    "z_instead_of_sigma": _BCEG + _Y + "    return (np.asarray(z, dtype=float) - y) / y.shape[0]\n",
+    "through_dl_dyhat_unstable": _BCEG + _Y + (
+        "    s = sigmoid(z)\n"
+        "    return (-y / s + (1 - y) / (1 - s)) * s * (1 - s) / y.shape[0]\n"),
+}
+
+BINARY_CROSS_ENTROPY_GRAD_ALTERNATIVE = {
+    "logaddexp_sigmoid": _BCEG + (
+        "    z = np.asarray(z, dtype=float)\n"
+        "    return (np.exp(-np.logaddexp(0.0, -z)) - np.asarray(y)) / len(z)\n"),
+    "tanh_form": _BCEG + (
+        "    z = np.asarray(z, dtype=float)\n"
+        "    return (0.5 * (1 + np.tanh(z / 2)) - y) / z.size\n"),
+}
+
 WRONG = {
     "graph_forward": GRAPH_FORWARD_WRONG,
     "graph_backward": GRAPH_BACKWARD_WRONG,
@@ -349,6 +404,8 @@ WRONG = {
     "relative_error": RELATIVE_ERROR_WRONG,
     "mlp_forward": MLP_FORWARD_WRONG,
     "mlp_backward": MLP_BACKWARD_WRONG,
+    "binary_cross_entropy": BINARY_CROSS_ENTROPY_WRONG,
+    "binary_cross_entropy_grad": BINARY_CROSS_ENTROPY_GRAD_WRONG,
 }
 
 ALTERNATIVE = {
@@ -358,4 +415,6 @@ ALTERNATIVE = {
     "relative_error": RELATIVE_ERROR_ALTERNATIVE,
     "mlp_forward": MLP_FORWARD_ALTERNATIVE,
     "mlp_backward": MLP_BACKWARD_ALTERNATIVE,
+    "binary_cross_entropy": BINARY_CROSS_ENTROPY_ALTERNATIVE,
+    "binary_cross_entropy_grad": BINARY_CROSS_ENTROPY_GRAD_ALTERNATIVE,
 }

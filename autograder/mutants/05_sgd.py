@@ -7,6 +7,9 @@ MOM_HEAD = "def momentum_step(params, grads, velocity, lr, beta=0.9):\n"
 ADAM_HEAD = "def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
 HE_HEAD = "def he_init(layer_sizes, rng):\n"
 STD_HEAD = "def standardize(X_train, X_other):\n"
+ADAGRAD_HEAD = "def adagrad_step(params, grads, state, lr=0.01, eps=1e-8):\n"
+RMS_HEAD = "def rmsprop_step(params, grads, state, lr=1e-3, beta=0.9, eps=1e-8):\n"
+TRAIN_HEAD = "def train(params, X, y, step, epochs, batch_size, rng, activation=\"tanh\"):\n"
 
 
 def _gd(gradient="X_b.T @ errors / m", bias=True, record_after=False, loss="np.mean(errors ** 2)"):
@@ -73,6 +76,36 @@ def _standardize(mu="X_train.mean(axis=0)", sigma="X_train.std(axis=0)", guard=T
         f"    sigma = {sigma}\n"
         + ("    sigma = np.where(sigma == 0, 1.0, sigma)\n" if guard else "")
         + "    return (X_train - mu) / sigma, (X_other - mu) / sigma\n"
+    )
+
+
+def _adaptive(head, accumulate, update="params[k] - lr * grads[k] / (np.sqrt(new_state[k]) + eps)"):
+    """AdaGrad / RMSProp with the accumulation `r` and the update written as given."""
+    return (
+        head
+        + f"    new_state = {{k: {accumulate} for k in params}}\n"
+        f"    new_params = {{k: {update} for k in params}}\n"
+        "    return new_params, new_state\n"
+    )
+
+
+def _train(state_line="    state = {}\n", reset="", shuffle="True", batch="batch_size", record=None,
+           act="activation", before=""):
+    """The reference loop of `train` with one piece changed."""
+    record = record or "red.cross_entropy(red.forward(X, params, activation)[0], y)"
+    return (
+        TRAIN_HEAD
+        + "    Y = red.one_hot(y, params[f'W{len(params) // 2}'].shape[1])\n"
+        + state_line
+        + "    losses = []\n"
+        "    for _ in range(epochs):\n"
+        + reset
+        + before
+        + f"        for X_batch, Y_batch in iterate_minibatches(X, Y, {batch}, {shuffle}, rng):\n"
+        f"            _, cache = red.forward(X_batch, params, {act})\n"
+        "            params, state = step(params, red.backward(Y_batch, params, cache), state)\n"
+        + ("" if before else f"        losses.append({record})\n")
+        + "    return params, losses\n"
     )
 
 
@@ -165,6 +198,28 @@ WRONG = {
         "t_incremented_after_correction": _adam(correction_t="(t - 1)"),
         "gradient_not_squared": _adam(second="np.abs(grads[key])"),
     },
+    "adagrad_step": {
+        "no_sqrt": _adaptive(ADAGRAD_HEAD, "state.get(k, 0.0) + grads[k] ** 2", "params[k] - lr * grads[k] / (new_state[k] + eps)"),
+        "only_current_gradient": _adaptive(ADAGRAD_HEAD, "grads[k] ** 2"),
+        "eps_inside_sqrt": _adaptive(ADAGRAD_HEAD, "state.get(k, 0.0) + grads[k] ** 2", "params[k] - lr * grads[k] / np.sqrt(new_state[k] + eps)"),
+        "gradient_not_squared": _adaptive(ADAGRAD_HEAD, "state.get(k, 0.0) + np.abs(grads[k])"),
+        "old_sum_in_update": _adaptive(ADAGRAD_HEAD, "state.get(k, 0.0) + grads[k] ** 2",
+                                       "params[k] - lr * grads[k] / (np.sqrt(state.get(k, 0.0)) + eps)"),
+    },
+    "rmsprop_step": {
+        "adagrad_sum": _adaptive(RMS_HEAD, "state.get(k, 0.0) + grads[k] ** 2"),
+        "missing_one_minus_beta": _adaptive(RMS_HEAD, "beta * state.get(k, 0.0) + grads[k] ** 2"),
+        "beta_weights_new_gradient": _adaptive(RMS_HEAD, "(1 - beta) * state.get(k, 0.0) + beta * grads[k] ** 2"),
+        "eps_inside_sqrt": _adaptive(RMS_HEAD, "beta * state.get(k, 0.0) + (1 - beta) * grads[k] ** 2", "params[k] - lr * grads[k] / np.sqrt(new_state[k] + eps)"),
+        "no_sqrt": _adaptive(RMS_HEAD, "beta * state.get(k, 0.0) + (1 - beta) * grads[k] ** 2", "params[k] - lr * grads[k] / (new_state[k] + eps)"),
+        "adam_bias_correction": _adaptive(
+            RMS_HEAD, "beta * state.get(k, 0.0) + (1 - beta) * grads[k] ** 2",
+            "params[k] - lr * grads[k] / (np.sqrt(new_state[k] / (1 - beta)) + eps)"),
+        "state_modified_in_place": RMS_HEAD + (
+            "    for k in params:\n"
+            "        state[k] = beta * state.get(k, 0.0) + (1 - beta) * grads[k] ** 2\n"
+            "    return {k: params[k] - lr * grads[k] / (np.sqrt(state[k]) + eps) for k in params}, state\n"),
+    },
     "he_init": {
         "lecun_std_1_over_n_in": _he("rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_in, n_out))"),
         "std_uses_n_out": _he("rng.normal(0.0, np.sqrt(2.0 / n_out), size=(n_in, n_out))"),
@@ -173,6 +228,26 @@ WRONG = {
         "random_biases": _he("rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))",
                              biases="rng.normal(0.0, np.sqrt(2.0 / n_in), size=n_out)"),
         "uniform_0_1_scaled": _he("rng.random((n_in, n_out)) * np.sqrt(2.0 / n_in)"),
+    },
+    "train": {
+        "state_reset_every_epoch": _train(state_line="", reset="        state = {}\n"),
+        "loss_recorded_before_epoch": _train(
+            before="        losses.append(red.cross_entropy(red.forward(X, params, activation)[0], y))\n"),
+        "no_shuffle": _train(shuffle="False"),
+        "one_batch_per_epoch": _train(batch="len(X)"),
+        "relu_hard_coded": _train(act="'relu'"),
+        "mean_of_batch_losses": (
+            TRAIN_HEAD
+            + "    Y = red.one_hot(y, params[f'W{len(params) // 2}'].shape[1])\n"
+            "    state, losses = {}, []\n"
+            "    for _ in range(epochs):\n"
+            "        total = 0.0\n"
+            "        for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, True, rng):\n"
+            "            probs, cache = red.forward(X_batch, params, activation)\n"
+            "            total += red.cross_entropy(probs, Y_batch) * len(X_batch)\n"
+            "            params, state = step(params, red.backward(Y_batch, params, cache), state)\n"
+            "        losses.append(total / len(X))\n"
+            "    return params, losses\n"),
     },
     "standardize": {
         "other_set_statistics": (
@@ -269,9 +344,46 @@ ALTERNATIVE = {
             "        new[key] = params[key] - lr * (m[key] / (1 - beta1 ** t)) / denom\n"
             "    return new, {'t': t, 'm': m, 'v': v}\n"),
     },
+    "adagrad_step": {
+        "loop_zeros_like": ADAGRAD_HEAD + (
+            "    new_params, new_state = {}, {}\n"
+            "    for k in params:\n"
+            "        r = state[k] if k in state else np.zeros_like(params[k], dtype=float)\n"
+            "        new_state[k] = r + grads[k] * grads[k]\n"
+            "        new_params[k] = params[k] - lr / (np.sqrt(new_state[k]) + eps) * grads[k]\n"
+            "    return new_params, new_state\n"),
+    },
+    "rmsprop_step": {
+        "loop_zeros_like": RMS_HEAD + (
+            "    new_params, new_state = {}, {}\n"
+            "    for k, theta in params.items():\n"
+            "        g = np.asarray(grads[k], dtype=float)\n"
+            "        r = state.get(k, np.zeros_like(g))\n"
+            "        r = r + (1 - beta) * (g * g - r)\n"
+            "        new_state[k] = r\n"
+            "        new_params[k] = theta - lr * g / (np.sqrt(r) + eps)\n"
+            "    return new_params, new_state\n"),
+    },
     "he_init": {
         "standard_normal_scaled": _he("rng.standard_normal((n_in, n_out)) * (2.0 / n_in) ** 0.5"),
         "uniform_he": _he("rng.uniform(-np.sqrt(6.0 / n_in), np.sqrt(6.0 / n_in), size=(n_in, n_out))"),
+    },
+    "train": {
+        "own_permutation_and_slices": (
+            TRAIN_HEAD
+            + "    k = params['W' + str(len(params) // 2)].shape[1]\n"
+            "    Y = np.eye(k)[np.asarray(y, dtype=int)]\n"
+            "    state, losses = {}, []\n"
+            "    for epoch in range(epochs):\n"
+            "        order = rng.permutation(len(X))\n"
+            "        for start in range(0, len(X), batch_size):\n"
+            "            idx = order[start:start + batch_size]\n"
+            "            cache = red.forward(X[idx], params, activation)[1]\n"
+            "            grads = red.backward(Y[idx], params, cache)\n"
+            "            params, state = step(params, grads, state)\n"
+            "        probs = red.forward(X, params, activation)[0]\n"
+            "        losses.append(float(-np.mean(np.log(probs[np.arange(len(X)), np.asarray(y, dtype=int)]))))\n"
+            "    return params, losses\n"),
     },
     "standardize": {
         "boolean_mask_guard": (

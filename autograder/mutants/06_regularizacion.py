@@ -8,6 +8,8 @@ _L1G_HEAD = "def l1_penalty_grad(params, lam):\n"
 _DF_HEAD = "def dropout_forward(A, rate, rng, training=True):\n"
 _DB_HEAD = "def dropout_backward(dA, mask, rate):\n"
 _ES_HEAD = "def early_stopping(val_losses, patience):\n"
+_KF_HEAD = "def k_fold_indices(m, k, seed=0):\n"
+_KF_PERM = "    perm = np.random.default_rng(seed).permutation(m)\n"
 
 WRONG = {
     "train_val_test_split": {
@@ -57,6 +59,29 @@ WRONG = {
             "    order = np.random.permutation(m)\n"
             "    i_val, i_test, i_train = order[:n_val], order[n_val:n_val + n_test], order[n_val + n_test:]\n"
             "    return (X[i_train], y[i_train]), (X[i_val], y[i_val]), (X[i_test], y[i_test])\n"),
+    },
+    "k_fold_indices": {
+        "not_shuffled": _KF_HEAD + (
+            "    folds = np.array_split(np.arange(m), k)\n"
+            "    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]\n"),
+        "train_and_val_swapped": _KF_HEAD + _KF_PERM + (
+            "    folds = np.array_split(perm, k)\n"
+            "    return [(folds[i], np.concatenate(folds[:i] + folds[i + 1:])) for i in range(k)]\n"),
+        "remainder_dropped": _KF_HEAD + _KF_PERM + (
+            "    size = m // k\n"
+            "    folds = [perm[i * size:(i + 1) * size] for i in range(k)]\n"
+            "    return [(np.setdiff1d(perm, folds[i]), folds[i]) for i in range(k)]\n"),
+        "remainder_in_last_fold": _KF_HEAD + _KF_PERM + (
+            "    size = m // k\n"
+            "    folds = [perm[i * size:(i + 1) * size if i < k - 1 else m] for i in range(k)]\n"
+            "    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]\n"),
+        "train_includes_validation": _KF_HEAD + _KF_PERM + (
+            "    folds = np.array_split(perm, k)\n"
+            "    return [(perm, folds[i]) for i in range(k)]\n"),
+        "global_random_ignores_seed": _KF_HEAD + (
+            "    perm = np.random.permutation(m)\n"
+            "    folds = np.array_split(perm, k)\n"
+            "    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]\n"),
     },
     "l2_penalty": {
         "penalises_biases": _L2_HEAD + "    return lam * sum(np.sum(np.asarray(v) ** 2) for v in params.values())\n",
@@ -214,6 +239,26 @@ ALTERNATIVE = {
             "    n_train = len(X) - n_val - n_test\n"
             "    return ((X[:n_train], y[:n_train]), (X[n_train:n_train + n_val], y[n_train:n_train + n_val]),\n"
             "            (X[n_train + n_val:], y[n_train + n_val:]))\n"),
+    },
+    "k_fold_indices": {
+        "loop_with_boolean_mask": _KF_HEAD + _KF_PERM + (
+            "    result, start = [], 0\n"
+            "    for i in range(k):\n"
+            "        size = m // k + (1 if i < m % k else 0)\n"
+            "        in_val = np.zeros(m, dtype=bool)\n"
+            "        in_val[perm[start:start + size]] = True\n"
+            "        result.append((np.flatnonzero(~in_val), np.flatnonzero(in_val)))\n"
+            "        start += size\n"
+            "    return result\n"),
+        "lists_of_ints": _KF_HEAD + (
+            "    perm = list(np.random.default_rng(seed).permutation(m))\n"
+            "    sizes = [m // k + (i < m % k) for i in range(k)]\n"
+            "    out, start = [], 0\n"
+            "    for size in sizes:\n"
+            "        val = perm[start:start + size]\n"
+            "        out.append((np.array(perm[:start] + perm[start + size:]), np.array(val)))\n"
+            "        start += size\n"
+            "    return out\n"),
     },
     "l2_penalty": {
         "loops": _L2_HEAD + (
