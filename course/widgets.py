@@ -35,3 +35,82 @@ def demo(action: Callable[[], T], needs: str) -> T | None:
             plt.close(number)
         print(pending_message(needs))
         return None
+
+
+#: Ancho aproximado (px) de un carácter en las etiquetas de los widgets de JupyterLab (letra de 13 px).
+CHAR_PX = 7.5
+#: Largo del riel de un deslizador y del número que lo acompaña, en píxeles.
+SLIDER_TRACK_PX = 200
+READOUT_PX = 60
+#: Ancho de la parte editable de una lista desplegable, en píxeles.
+DROPDOWN_PX = 170
+
+
+def text_px(text: str) -> int:
+    """Ancho estimado, en píxeles, de `text` escrito en una etiqueta o un botón."""
+    return round(len(text) * CHAR_PX) + 10
+
+
+def fit(*controls):
+    """Ajusta cada control al largo de su texto y devuelve la lista: las descripciones de un mismo grupo
+    comparten el ancho de la más larga (quedan alineadas y completas), los deslizadores conservan un riel de
+    `SLIDER_TRACK_PX` y los botones son tan anchos como su texto y su ícono."""
+    import ipywidgets
+
+    labelled = [c for c in controls if hasattr(c.style, "description_width") and c.description]
+    label = max((text_px(c.description) for c in labelled), default=0)
+    for control in controls:
+        if isinstance(control, ipywidgets.Button):
+            control.layout.width = f"{text_px(control.description) + (30 if control.icon else 16)}px"
+        elif control in labelled:
+            control.style.description_width = f"{label}px"
+            body = SLIDER_TRACK_PX + READOUT_PX if "Slider" in type(control).__name__ else DROPDOWN_PX
+            control.layout.width = f"{label + body}px"
+    return list(controls)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """`(ancho, alto)` en píxeles de una imagen PNG (leídos de su cabecera)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+class FigureView:
+    """La única manera en que los widgets del curso muestran una figura que cambia.
+
+    `draw(make_figure)` dibuja la figura nueva, la convierte en PNG y la muestra a su tamaño natural (sin
+    estirarla) en un `ipywidgets.Image`; si una función del estudiante aún lanza `NotImplementedError`, en su
+    lugar muestra una línea que dice qué completar (`needs`). `box` es el widget a colocar en la interfaz.
+    """
+
+    def __init__(self, needs: str):
+        import ipywidgets
+
+        self.needs = needs
+        self.image = ipywidgets.Image(format="png")
+        self.message = ipywidgets.Label()
+        self.box = ipywidgets.VBox([self.message, self.image])
+
+    def draw(self, make_figure: Callable[[], object]) -> bool:
+        """Muestra la figura que devuelve `make_figure()`; devuelve False si falta una función del estudiante."""
+        import matplotlib.pyplot as plt
+
+        from course import plots
+
+        before = set(plt.get_fignums())
+        try:
+            png = plots.to_png(make_figure())
+        except NotImplementedError:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            self.message.value = pending_message(self.needs)
+            return False
+        width, height = png_size(png)
+        self.message.value = ""
+        self.image.value = png
+        self.image.layout.width = f"{width}px"   # sin esto, una VBox la estira a todo su ancho
+        self.image.layout.height = f"{height}px"
+        return True
+
+    def say(self, text: str) -> None:
+        """Escribe una línea sobre la figura (por ejemplo, qué falta para el siguiente paso)."""
+        self.message.value = text
