@@ -88,24 +88,29 @@ class FigureView:
         self.needs = needs
         self.image = ipywidgets.Image(format="png")
         self.message = ipywidgets.Label()
-        self.box = ipywidgets.VBox([self.message, self.image])
+        self.caption = ipywidgets.Label()
+        self.box = ipywidgets.VBox([self.message, self.image, self.caption])
 
     def draw(self, make_figure: Callable[[], object]) -> bool:
-        """Muestra la figura que devuelve `make_figure()`; devuelve False si falta una función del estudiante."""
+        """Muestra la figura que devuelve `make_figure()` (o `(figura, texto)`: el texto va debajo); devuelve
+        False si falta una función del estudiante."""
         import matplotlib.pyplot as plt
 
         from course import plots
 
         before = set(plt.get_fignums())
         try:
-            png = plots.to_png(make_figure())
+            drawn = make_figure()
         except NotImplementedError:
             for number in set(plt.get_fignums()) - before:
                 plt.close(number)
             self.message.value = pending_message(self.needs)
             return False
+        fig, text = drawn if isinstance(drawn, tuple) else (drawn, "")
+        png = plots.to_png(fig)
         width, height = png_size(png)
         self.message.value = ""
+        self.caption.value = text
         self.image.value = png
         self.image.layout.width = f"{width}px"   # sin esto, una VBox la estira a todo su ancho
         self.image.layout.height = f"{height}px"
@@ -114,3 +119,35 @@ class FigureView:
     def say(self, text: str) -> None:
         """Escribe una línea sobre la figura (por ejemplo, qué falta para el siguiente paso)."""
         self.message.value = text
+
+
+def panel(controls: dict, draw: Callable[..., object], needs: str, button=None, columns: int = 2,
+          draw_now: bool = True):
+    """Un widget completo en una llamada: controles → función de dibujo → `FigureView`.
+
+    `controls` es `{nombre: control}`; `draw(**valores)` devuelve una figura (o `(figura, texto)`) y puede
+    usar funciones del estudiante (`needs` dice cuáles). Sin `button`, se redibuja al soltar un control
+    (`continuous_update=False`: una actualización por gesto); con `button`, al presionarlo. Los controles se
+    reparten en `columns` columnas y se ajustan a su texto con `fit`. Con `draw_now=False` la primera figura
+    espera al primer gesto (para dibujos lentos). Devuelve la caja a mostrar."""
+    import ipywidgets
+
+    items = list(controls.values())
+    fit(*items, *([button] if button is not None else []))
+    view = FigureView(needs)
+
+    def update(_=None):
+        view.draw(lambda: draw(**{name: control.value for name, control in controls.items()}))
+
+    if button is None:
+        for control in items:
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False
+            control.observe(update, names="value")
+    else:
+        button.on_click(update)
+    if draw_now:
+        update()
+    per_column = -(-len(items) // columns)
+    grid = ipywidgets.HBox([ipywidgets.VBox(items[i:i + per_column]) for i in range(0, len(items), per_column)])
+    return ipywidgets.VBox([grid, *([button] if button is not None else []), view.box])

@@ -117,7 +117,7 @@ def test_step_button_with_a_stub_says_what_to_finish(predict, update):
 def test_explorer_draws_at_once_and_keeps_the_step_note():
     before = len(plt.get_fignums())
     box = perceptron.explorer(perceptron_predict, perceptron_update)
-    controls, (message, image) = box.children[0].children, box.children[1].children
+    controls, (message, image, _) = box.children[0].children, box.children[1].children
     assert image.value[:8] == b"\x89PNG\r\n\x1a\n" and message.value == ""   # drawn before it is shown
     first = image.value
     controls[-1].click()                                   # one training step: (0, 0) is misclassified
