@@ -18,7 +18,7 @@ STYLE = {
     "axes.titlesize": 10,
     "legend.fontsize": 9,
 }
-#: Ancho útil de una salida de celda en JupyterLab (editor ≈ 966 px menos el margen del prompt), en píxeles.
+#: Ancho útil de la salida de una celda en JupyterLab (editor ≈ 966 px menos su margen izquierdo), en píxeles.
 CELL_WIDTH_PX = 880
 #: Tamaño mínimo de letra (en puntos) de las figuras: a 100 dpi, 7 pt se ven como ≈ 10 px.
 MIN_FONT_PT = 7

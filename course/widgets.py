@@ -42,7 +42,7 @@ CHAR_PX = 7.5
 #: Largo del riel de un deslizador y del número que lo acompaña, en píxeles.
 SLIDER_TRACK_PX = 200
 READOUT_PX = 60
-#: Ancho de la parte editable de una lista desplegable, en píxeles.
+#: Ancho de una lista desplegable sin su descripción, en píxeles.
 DROPDOWN_PX = 170
 
 
