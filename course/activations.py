@@ -33,7 +33,7 @@ EXERCISES = {"sigmoid": 1, "sigmoid_grad": 2, "tanh": 3, "tanh_grad": 4, "relu":
              "leaky_relu": 7, "leaky_relu_grad": 8, "elu": 9, "elu_grad": 10, "swish": 11, "gelu": 12}
 #: Las cadenas de neuronas de `depth_gradients`: (nombre visible, función, derivada).
 CHAINS = (("sigmoide", "sigmoid", "sigmoid_grad"), ("tanh", "tanh", "tanh_grad"), ("ReLU", "relu", "relu_grad"))
-BOUND = "cota 0.25^l"
+BOUND = r"cota $0.25^l$"
 
 
 def needs(function_names) -> str:
@@ -177,7 +177,7 @@ def depth_gradients(functions, depth: int, x0=0.5) -> dict:
 
     Cada capa hace a_l = φ(a_{l−1}), así que da_l/da_0 = Π φ'(a_{i−1}) (regla de la cadena). Usa las
     cadenas de `CHAINS` cuyas dos funciones están en `functions`. Devuelve `{"capa": (depth,),
-    "cota 0.25^l": (depth,)}` y, por cada cadena, `{"sigmoide": (depth,), ...}`.
+    BOUND: (depth,)}` y, por cada cadena, `{"sigmoide": (depth,), ...}`.
     """
     layers = np.arange(1, int(depth) + 1)
     result = {"capa": layers}

@@ -252,3 +252,13 @@ def train_small_model(build_model, compile_model, X_train, y_train, X_valid, y_v
     history = model.fit(X_train[:n_train], y_train[:n_train], epochs=int(epochs), batch_size=int(batch_size),
                         validation_data=(X_valid, y_valid), verbose=0, callbacks=list(callbacks))
     return model, history.history
+
+
+def print_history(history: dict, every: int = 5) -> None:
+    """Resumen corto de `history.history` (en lugar del registro de Keras, una línea por época): una fila
+    cada `every` épocas y la última, con columnas de ancho fijo."""
+    keys = [k for k in ("loss", "accuracy", "val_loss", "val_accuracy") if k in history]
+    n = len(history[keys[0]]) if keys else 0
+    print("época " + " ".join(f"{k:>12}" for k in keys))
+    for epoch in sorted({*range(every - 1, n, every), n - 1} - {-1}):
+        print(f"{epoch + 1:5d} " + " ".join(f"{history[k][epoch]:12.4f}" for k in keys))

@@ -10,9 +10,6 @@ su `perceptron_update` a «el siguiente ejemplo» (`StepTrainer`), recorriendo l
 orden cíclico 00, 01, 10, 11. Mientras esas funciones no están completas, el widget lo dice en una línea.
 """
 
-import io
-
-import matplotlib.pyplot as plt
 import numpy as np
 
 from course import data, plots, widgets
@@ -112,7 +109,7 @@ class StepTrainer:
 
     Usa `predict(X, w, b)` y `update(w, b, x, y, eta)`, el `perceptron_predict` y el `perceptron_update`
     del estudiante. `step(gate, w1, w2, b)` devuelve `(w1, w2, b, nota)` con los valores nuevos y una
-    frase que explica el paso, o None (y dice qué completar) si una de las dos funciones está sin hacer.
+    frase que explica el paso (o deja pasar el `NotImplementedError` de una función sin hacer).
     Cambiar de compuerta con `reset()` vuelve a empezar por el primer ejemplo.
     """
 
@@ -128,9 +125,6 @@ class StepTrainer:
         self.steps = 0
 
     def step(self, gate, w1, w2, b):
-        return widgets.demo(lambda: self._step(gate, w1, w2, b), NEEDS_STEP)
-
-    def _step(self, gate, w1, w2, b):
         X, y = data.logic_gate(gate)
         i = self.index
         w = np.array([w1, w2], dtype=float)
@@ -149,20 +143,53 @@ class StepTrainer:
         return float(w[0]), float(w[1]), float(b_new), note
 
 
-def show(fig):
-    """Muestra `fig` como PNG en la salida actual (por ejemplo dentro de un `Output`) y la cierra.
+def explorer(predict, update, eta: float = STEP_ETA):
+    """El explorador del cuaderno 01 (compuerta, w1, w2, b y el botón «Un paso de entrenamiento») sobre el
+    `perceptron_predict` y el `perceptron_update` del estudiante; devuelve el widget a mostrar."""
+    import ipywidgets
 
-    Se guarda sin `bbox_inches="tight"` (lo que haría `display(fig)`), que obliga a dibujar dos veces.
-    """
-    from IPython.display import Image, display
+    gate = ipywidgets.Dropdown(options=GATE_NAMES, value="AND", description="Compuerta")
+    sliders = [ipywidgets.FloatSlider(value=value, min=-3.0, max=3.0, step=0.05, description=name,
+                                      readout_format=".2f")
+               for name, value in (("w1", 0.5), ("w2", -0.5), ("b", 0.0))]
+    button = ipywidgets.Button(description="Un paso de entrenamiento", icon="step-forward")
+    widgets.fit(gate, *sliders, button)
+    view = widgets.FigureView(NEEDS_PREDICT)
+    trainer = StepTrainer(predict, update, eta=eta)
+    state = {"note": "", "stepping": False}
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    display(Image(data=buffer.getvalue(), format="png"))
+    def redraw():
+        values = [s.value for s in sliders]
+        view.draw(lambda: draw_view(gate_view(predict, gate.value, *values), note=state["note"]))
 
+    def on_slider(_):
+        if state["stepping"]:  # el botón mueve tres deslizadores: se dibuja una sola vez, con su nota
+            return
+        state["note"] = ""     # un cambio a mano borra la explicación del último paso
+        redraw()
 
-def render(predict, gate, w1, w2, b, note=""):
-    """Lo que hace cada actualización del explorador: calcula, dibuja y muestra su estado (o dice qué
-    completar mientras `perceptron_predict` está sin hacer)."""
-    widgets.demo(lambda: show(draw_view(gate_view(predict, gate, w1, w2, b), note=note)), NEEDS_PREDICT)
+    def on_gate(change):
+        trainer.reset()        # con otra compuerta se empieza por el primer ejemplo
+        on_slider(change)
+
+    def on_step(_):
+        try:
+            *values, note = trainer.step(gate.value, *(s.value for s in sliders))
+        except NotImplementedError:
+            view.say(widgets.pending_message(NEEDS_STEP))
+            return
+        state["stepping"] = True
+        try:
+            for slider, value in zip(sliders, values):
+                slider.value = value
+        finally:
+            state["stepping"] = False
+        state["note"] = note
+        redraw()
+
+    for slider in sliders:
+        slider.observe(on_slider, names="value")
+    gate.observe(on_gate, names="value")
+    button.on_click(on_step)
+    redraw()               # la primera figura ya está completa antes de mostrar el widget
+    return ipywidgets.HBox([ipywidgets.VBox([gate, *sliders, button]), view.box])

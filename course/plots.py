@@ -1,7 +1,10 @@
 """Gráficos del curso con un único estilo: figuras, fronteras de decisión y curvas de aprendizaje."""
 
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 #: Colores de las clases 0 y 1 (y de las curvas de entrenamiento y validación).
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd")
@@ -12,18 +15,42 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "font.size": 10,
+    "axes.titlesize": 10,
+    "legend.fontsize": 9,
 }
+#: Ancho útil de la salida de una celda en JupyterLab (editor ≈ 966 px menos su margen izquierdo), en píxeles.
+CELL_WIDTH_PX = 880
+#: Tamaño mínimo de letra (en puntos) de las figuras: a 100 dpi, 7 pt se ven como ≈ 10 px.
+MIN_FONT_PT = 7
+
+
+def fit_size(width: float, height: float, dpi: float = STYLE["figure.dpi"]) -> tuple[float, float]:
+    """Tamaño `(ancho, alto)` en pulgadas que cabe en una celda: si `width` supera `CELL_WIDTH_PX` a `dpi`,
+    se reducen ancho y alto en la misma proporción (así JupyterLab no encoge la imagen ni sus letras)."""
+    limit = CELL_WIDTH_PX / dpi
+    scale = min(1.0, limit / width)
+    return width * scale, height * scale
 
 
 def figure(ncols=1, nrows=1, width=4.5, height=4.0, **kwargs):
     """Crea una figura con el estilo del curso; devuelve `(fig, axes)`.
+
+    `width` y `height` son los de cada panel; el total se ajusta al ancho de la celda con `fit_size`.
 
     El estilo se aplica de forma global (no con `plt.rc_context`): si la primera figura de la sesión se
     creara dentro de un contexto, el backend `inline` de Jupyter se activaría ahí y al salir se perdería
     la visualización automática de las figuras siguientes.
     """
     apply_style()
-    return plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), **kwargs)
+    return plt.subplots(nrows, ncols, figsize=fit_size(width * ncols, height * nrows), **kwargs)
+
+
+def to_png(fig, dpi: float | None = None) -> bytes:
+    """La figura como PNG (bytes), sin recortar bordes (más rápido que `bbox_inches="tight"`), y la cierra."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()
 
 
 def apply_style():
@@ -78,6 +105,7 @@ def plot_curves(ax, curves, xlabel="época", ylabel="pérdida", marker=None):
     """Dibuja varias curvas `{"entrenamiento": [...], "validación": [...]}` en el mismo eje."""
     for color, (label, values) in zip(COLORS, curves.items()):
         ax.plot(np.arange(len(values)), values, color=color, label=label, marker=marker)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # épocas y pasos: marcas enteras
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()

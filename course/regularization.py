@@ -10,6 +10,7 @@ El ejemplo: 200 puntos de las lunas con mucho ruido, de los que solo 30 son de e
 """
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable
 from types import ModuleType
@@ -163,6 +164,7 @@ def plot_training(kit: Kit, params, history, split, axes=None, title="", resolut
     if "best_epoch" in history:
         axes[1].axvline(stop, color=plots.COLORS[3], linestyle=":", linewidth=1.5,
                         label=f"parada temprana (época {stop})")
+    axes[1].set_xlim(-0.5, stop + max(1.0, 0.04 * stop))  # la línea de parada no queda sobre el borde
     axes[1].set_ylim(0, max(1.5, 1.05 * min(max(history["val_loss"]), 3.0)))
     axes[1].legend(fontsize=8)
     axes[1].set_title("Pérdida por época", fontsize=9)
@@ -192,8 +194,11 @@ def widget_update(kit: Kit, lam, rate, patience, split=None, axes=None, epochs=N
 
 def plot_boundaries(kit: Kit, rows, split, resolution=80):
     """Una frontera de decisión por fila de `compare`, en fila, con su pérdida de validación."""
-    fig, axes = plots.figure(ncols=len(rows), width=3.2, height=3.2, squeeze=False)
-    for ax, row in zip(axes[0], rows):
+    ncols = math.ceil(len(rows) / 2)  # en dos filas: cada panel conserva un tamaño legible
+    fig, axes = plots.figure(ncols=ncols, nrows=2 if len(rows) > 1 else 1, width=2.9, height=2.9, squeeze=False)
+    for ax in axes.ravel()[len(rows):]:
+        ax.set_visible(False)
+    for ax, row in zip(axes.ravel(), rows):
         def prob_class_1(points, params=row["params"]):
             return kit.net.forward(points, params, ACTIVATION)[0][:, 1]
 

@@ -219,6 +219,11 @@ class Explorer:
         self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.9, wspace=0.3)
         plt.close(self.fig)  # se muestra con display(explorer.fig), no al final de la celda
 
+    def draw(self, **values):
+        """`update(**values)` y devuelve la figura (la función de dibujo de `widgets.panel`)."""
+        self.update(**values)
+        return self.fig
+
     def update(self, lr=0.1, batch_size=10, optimizer="mini-batch", epochs=20):
         key, fixed_batch = OPTIMIZERS[optimizer]
         batch = fixed_batch if fixed_batch is not None else batch_size

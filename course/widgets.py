@@ -35,3 +35,119 @@ def demo(action: Callable[[], T], needs: str) -> T | None:
             plt.close(number)
         print(pending_message(needs))
         return None
+
+
+#: Ancho aproximado (px) de un carácter en las etiquetas de los widgets de JupyterLab (letra de 13 px).
+CHAR_PX = 7.5
+#: Largo del riel de un deslizador y del número que lo acompaña, en píxeles.
+SLIDER_TRACK_PX = 200
+READOUT_PX = 60
+#: Ancho de una lista desplegable sin su descripción, en píxeles.
+DROPDOWN_PX = 170
+
+
+def text_px(text: str) -> int:
+    """Ancho estimado, en píxeles, de `text` escrito en una etiqueta o un botón."""
+    return round(len(text) * CHAR_PX) + 10
+
+
+def fit(*controls):
+    """Ajusta cada control al largo de su texto y devuelve la lista: las descripciones de un mismo grupo
+    comparten el ancho de la más larga (quedan alineadas y completas), los deslizadores conservan un riel de
+    `SLIDER_TRACK_PX` y los botones son tan anchos como su texto y su ícono."""
+    import ipywidgets
+
+    labelled = [c for c in controls if hasattr(c.style, "description_width") and c.description]
+    label = max((text_px(c.description) for c in labelled), default=0)
+    for control in controls:
+        if isinstance(control, ipywidgets.Button):
+            control.layout.width = f"{text_px(control.description) + (30 if control.icon else 16)}px"
+        elif control in labelled:
+            control.style.description_width = f"{label}px"
+            body = SLIDER_TRACK_PX + READOUT_PX if "Slider" in type(control).__name__ else DROPDOWN_PX
+            control.layout.width = f"{label + body}px"
+    return list(controls)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """`(ancho, alto)` en píxeles de una imagen PNG (leídos de su cabecera)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+class FigureView:
+    """La única manera en que los widgets del curso muestran una figura que cambia.
+
+    `draw(make_figure)` dibuja la figura nueva, la convierte en PNG y la muestra a su tamaño natural (sin
+    estirarla) en un `ipywidgets.Image`; si una función del estudiante aún lanza `NotImplementedError`, en su
+    lugar muestra una línea que dice qué completar (`needs`). `box` es el widget a colocar en la interfaz.
+    """
+
+    def __init__(self, needs: str):
+        import ipywidgets
+
+        self.needs = needs
+        self.image = ipywidgets.Image(format="png")
+        self.message = ipywidgets.Label()
+        self.caption = ipywidgets.Label()
+        self.box = ipywidgets.VBox([self.message, self.image, self.caption])
+
+    def draw(self, make_figure: Callable[[], object]) -> bool:
+        """Muestra la figura que devuelve `make_figure()` (o `(figura, texto)`: el texto va debajo); devuelve
+        False si falta una función del estudiante."""
+        import matplotlib.pyplot as plt
+
+        from course import plots
+
+        before = set(plt.get_fignums())
+        try:
+            drawn = make_figure()
+        except NotImplementedError:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            self.message.value = pending_message(self.needs)
+            return False
+        fig, text = drawn if isinstance(drawn, tuple) else (drawn, "")
+        png = plots.to_png(fig)
+        width, height = png_size(png)
+        self.message.value = ""
+        self.caption.value = text
+        self.image.value = png
+        self.image.layout.width = f"{width}px"   # sin esto, una VBox la estira a todo su ancho
+        self.image.layout.height = f"{height}px"
+        return True
+
+    def say(self, text: str) -> None:
+        """Escribe una línea sobre la figura (por ejemplo, qué falta para el siguiente paso)."""
+        self.message.value = text
+
+
+def panel(controls: dict, draw: Callable[..., object], needs: str, button=None, columns: int = 2,
+          draw_now: bool = True):
+    """Un widget completo en una llamada: controles → función de dibujo → `FigureView`.
+
+    `controls` es `{nombre: control}`; `draw(**valores)` devuelve una figura (o `(figura, texto)`) y puede
+    usar funciones del estudiante (`needs` dice cuáles). Sin `button`, se redibuja al soltar un control
+    (`continuous_update=False`: una actualización por gesto); con `button`, al presionarlo. Los controles se
+    reparten en `columns` columnas y se ajustan a su texto con `fit`. Con `draw_now=False` la primera figura
+    espera al primer gesto (para dibujos lentos). Devuelve la caja a mostrar."""
+    import ipywidgets
+
+    items = list(controls.values())
+    fit(*items, *([button] if button is not None else []))
+    view = FigureView(needs)
+
+    def update(_=None):
+        view.draw(lambda: draw(**{name: control.value for name, control in controls.items()}))
+
+    if button is None:
+        for control in items:
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False
+            control.observe(update, names="value")
+    else:
+        button.on_click(update)
+    if draw_now:
+        update()
+    per_column = -(-len(items) // columns)
+    grid = ipywidgets.HBox([ipywidgets.VBox(items[i:i + per_column]) for i in range(0, len(items), per_column)])
+    return ipywidgets.VBox([grid, *([button] if button is not None else []), view.box])

@@ -131,7 +131,7 @@ def _points(ax, P, y, labels=LABELS, right=None):
     for i, (px, py) in enumerate(P):
         if i in done:
             continue
-        same = [k for k in range(len(P)) if np.allclose(P[k], P[i], atol=2e-3)]
+        same = [k for k in range(len(P)) if np.allclose(P[k], P[i], atol=0.08)]  # casi iguales: una etiqueta
         done.update(same)
         text = " y ".join(labels[k] for k in same)
         left = right is not None and px > right
@@ -156,7 +156,7 @@ def plot_input_space(ax, network, W1, b1, W2=None, b2=None, resolution=60):
     ax.set_title("Espacio de entrada (x₁, x₂)")
     ax.set_xticks(TICKS)
     ax.set_yticks(TICKS)
-    ax.legend(handles=ax.get_lines()[:2], loc="lower right", fontsize=8, framealpha=0.9)
+    ax.legend(handles=ax.get_lines()[:2], loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8)
 
 
 def plot_hidden_space(ax, network, W1, b1, W2=None, b2=None, resolution=60, info=None):
@@ -174,18 +174,18 @@ def plot_hidden_space(ax, network, W1, b1, W2=None, b2=None, resolution=60, info
     ax.set_title("Espacio oculto (h₁, h₂)")
     ax.set_xticks(TICKS)
     ax.set_yticks(TICKS)
-    ax.legend(handles=ax.get_lines()[:1], loc="lower left", fontsize=8, framealpha=0.9)
+    ax.legend(handles=ax.get_lines()[:1], loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8)
 
 
 def draw_spaces(network, W1, b1, W2=None, b2=None, resolution=60):
     """Figura con el espacio de entrada y el espacio oculto lado a lado; devuelve `fig`."""
     info = summary(network, W1, b1, W2, b2)
-    fig, (left, right) = plots.figure(ncols=2, width=4.6, height=4.3)
+    fig, (left, right) = plots.figure(ncols=2, width=4.4, height=4.6)
     plot_input_space(left, network, W1, b1, W2, b2, resolution)
     plot_hidden_space(right, network, W1, b1, W2, b2, resolution, info=info)
     fig.suptitle("ŷ para 00, 01, 10, 11 = " + ", ".join(f"{v:.4f}" for v in info["y_hat"])
                  + f"   (errores: {info['errors']} de 4)", fontsize=10)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.85, wspace=0.25)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.2, top=0.86, wspace=0.25)  # leyendas debajo
     return fig
 
 

@@ -107,25 +107,30 @@ def test_pressing_the_button_trains_separable_gates_only(gate, converges):
 
 
 @pytest.mark.parametrize("predict, update", [(stub, perceptron_update), (perceptron_predict, stub)])
-def test_step_button_with_a_stub_says_what_to_finish(predict, update, capsys):
-    trainer = perceptron.StepTrainer(predict, update)
-    assert trainer.step("AND", 0.5, -0.5, 0.0) is None
-    assert capsys.readouterr().out.strip() == widgets.pending_message(perceptron.NEEDS_STEP)
-    assert trainer.index == 0 and trainer.steps == 0  # the failed press does not count
+def test_step_button_with_a_stub_says_what_to_finish(predict, update):
+    box = perceptron.explorer(predict, update)
+    button, view = box.children[0].children[-1], box.children[1]
+    button.click()
+    assert view.children[0].value == widgets.pending_message(perceptron.NEEDS_STEP)
 
 
-def test_render_displays_a_figure_and_closes_it(monkeypatch):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    monkeypatch.setattr("IPython.display.Image", lambda data, format: data)
+def test_explorer_draws_at_once_and_keeps_the_step_note():
     before = len(plt.get_fignums())
-    perceptron.render(perceptron_predict, "OR", 0.3, 0.2, -0.1, note="hola")
-    assert len(shown) == 1 and len(plt.get_fignums()) == before
-    assert shown[0][:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_render_with_a_stub_prints_one_line_and_leaves_no_figure(capsys):
-    before = len(plt.get_fignums())
-    perceptron.render(stub, "OR", 0.3, 0.2, -0.1)
-    assert capsys.readouterr().out.strip() == widgets.pending_message(perceptron.NEEDS_PREDICT)
+    box = perceptron.explorer(perceptron_predict, perceptron_update)
+    controls, (message, image, _) = box.children[0].children, box.children[1].children
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n" and message.value == ""   # drawn before it is shown
+    first = image.value
+    controls[-1].click()                                   # one training step: (0, 0) is misclassified
+    assert controls[3].value == pytest.approx(-0.2) and image.value != first
     assert len(plt.get_fignums()) == before
+
+
+def test_explorer_slider_moves_clear_the_note(monkeypatch):
+    notes = []
+    monkeypatch.setattr(perceptron, "draw_view", lambda view, note="": notes.append(note) or plt.figure())
+    box = perceptron.explorer(perceptron_predict, perceptron_update)
+    controls = box.children[0].children
+    controls[-1].click()
+    assert notes[-1].startswith("paso 1") and len(notes) == 2   # one redraw per press, with its note
+    controls[1].value = 1.0
+    assert notes[-1] == ""
