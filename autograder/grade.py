@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import traceback
+from datetime import datetime
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -29,6 +30,55 @@ from autograder.model import REFERENCE, STATUSES, ChildReport, Job, Limits, Resu
 from autograder.nbgrader_setup import api, max_scores, prepare_course, read_scores
 
 __all__ = ["Job", "Limits", "Result", "ReferenceFailed", "run_batch"]  # the grading API, on top of `model`
+
+
+class Stages:
+    """Seconds spent in each stage of grading, summed over a batch (the benchmark's breakdown)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.submissions = 0
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def merge(self, stages: dict) -> None:
+        for stage, seconds in stages.items():
+            self.add(stage, seconds)
+
+
+class _Laps:
+    """In a grading child: `lap(stage)` charges the time since the previous lap to `stage`."""
+
+    def __init__(self, start: float):
+        self.last, self.stages = start, {}
+
+    def lap(self, stage: str) -> None:
+        now = time.monotonic()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
+def _time_kernel(laps: _Laps) -> None:
+    """In a grading child: charge nbclient's kernel start, the notebook's execution and the kernel's shutdown to
+    their own stages (patched in the child only)."""
+    from nbclient import NotebookClient
+
+    def around(name, before, after):
+        original = getattr(NotebookClient, name)
+
+        def timed(self, *args, **kwargs):
+            laps.lap(before)
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                laps.lap(after)
+        setattr(NotebookClient, name, timed)
+
+    # the synchronous entry points nbconvert's ExecutePreprocessor calls
+    around("start_new_kernel", "nbgrader before kernel", "kernel launch")
+    around("start_new_kernel_client", "kernel launch", "kernel ready (imports, guard)")
+    around("_cleanup_kernel", "notebook execution", "kernel shutdown")
 
 
 class Template:
@@ -62,6 +112,7 @@ class Running:
     slot: int
     began: float
     sessions: set = field(default_factory=set)
+    forked: float = 0.0
 
     @property
     def autograded(self) -> Path:
@@ -80,12 +131,18 @@ class Batch:
     hide: list
     data: Path | None
     templates: dict
+    stages: Stages | None = None
 
     def start(self, index: int, job: Job, slot: int) -> tuple[int, Running]:
         """Fork the grading process of `job` in worker `slot`; return its pid and `Running` record."""
         sub = self.tmp / f"sub-{index if index >= 0 else 'ref-' + job.assignment}"
         sub.mkdir(mode=0o711)
-        run = Running(index, job, sub, self.templates[job.assignment].course_for(job, sub), slot, time.monotonic())
+        began = time.monotonic()
+        run = Running(index, job, sub, self.templates[job.assignment].course_for(job, sub), slot, began)
+        if self.stages:
+            self.stages.add("course copy (parent)", time.monotonic() - began)
+            self.stages.submissions += 1
+        run.forked = time.monotonic()
         pid = os.fork()
         if pid == 0:
             _child(self, run)
@@ -124,7 +181,10 @@ class Batch:
 
     def reap(self, run: Running, killed: bool) -> tuple[Result, nbformat.NotebookNode | None]:
         """Judge a finished submission, then remove its folder."""
+        reaped = time.monotonic()
+        laps = _Laps(reaped)
         self.clean(run)
+        laps.lap("kill leftovers (parent)")
         template = self.templates[run.job.assignment]
         report = None if killed else read_report(run.sub / "result.json")
         result, notebook = judge(run.job, template.release, template.zero, report, run.autograded, self.limits,
@@ -132,8 +192,34 @@ class Batch:
         result.seconds = time.monotonic() - run.began
         if run.index >= 0:
             result.digest = digest(run.job.folder)
+        laps.lap("judge (parent)")
+        if self.stages:
+            self._profile(run, reaped)
         shutil.rmtree(run.sub, ignore_errors=True)
+        if self.stages:
+            laps.lap("remove folder (parent)")
+            self.stages.merge(laps.stages)
         return result, notebook
+
+    def _profile(self, run: Running, reaped: float) -> None:
+        """Add the child's stages, the wait for the parent to notice it ended, and the first code cell's time."""
+        try:
+            child = json.loads((run.sub / "stages.json").read_text())
+        except (OSError, ValueError):
+            return
+        self.stages.merge(child["stages"])
+        self.stages.add("parent notices the end", max(0.0, reaped - child["end"]))
+        try:
+            notebook = nbformat.read(run.autograded, as_version=4)
+        except (OSError, ValueError):
+            return
+        for cell in notebook.cells:
+            timing = cell.metadata.get("execution", {})
+            if cell.cell_type == "code" and "iopub.status.busy" in timing and "shell.execute_reply" in timing:
+                seconds = (datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00")) -
+                           datetime.fromisoformat(timing["iopub.status.busy"].replace("Z", "+00:00"))).total_seconds()
+                self.stages.add("  of which: first code cell (imports)", seconds)
+                break
 
 
 def _copy_files(job: Job, course: Path, work: Path) -> None:
@@ -154,6 +240,8 @@ def _child(batch: Batch, run: Running) -> None:
     gc.disable()
     status = 1
     job, sub, limits = run.job, run.sub, batch.limits
+    laps = _Laps(run.forked)
+    laps.lap("fork")
     try:
         os.setsid()
         out = os.open(sub / "nbgrader.log", os.O_WRONLY | os.O_CREAT, 0o600)
@@ -163,13 +251,20 @@ def _child(batch: Batch, run: Running) -> None:
         os.environ.clear()
         os.environ.update(sandbox.kernel_env(batch.scripts, sub / "kernel", sub / "stage", batch.uids[run.slot],
                                              limits, batch.isolated, batch.hide, batch.data))
-        result = api(run.course, **{
+        laps.lap("child setup (files, env, chown)")
+        if batch.stages:
+            _time_kernel(laps)
+        grader = api(run.course, **{
             "Execute.timeout": limits.cell_timeout, "Execute.kernel_name": sandbox.KERNEL_NAME,
             "KernelManager.transport": "ipc", "KernelManager.ip": str(sub / "kernel" / "ipc" / "kernel"),
-        }).autograde(job.assignment, job.student, force=True, create=True)
+        })
+        laps.lap("nbgrader config")
+        result = grader.autograde(job.assignment, job.student, force=True, create=True)
+        laps.lap("nbgrader after kernel (save, gradebook)")
         if result.get("success"):
             report = ChildReport("graded", {k: list(v) for k, v in read_scores(
                 run.course, job.assignment, job.student).items()})
+            laps.lap("read scores")
         else:
             report = ChildReport("nbgrader failed", log=(result.get("log") or "")[-6000:],
                                  error=(result.get("error") or "")[-6000:])
@@ -178,6 +273,8 @@ def _child(batch: Batch, run: Running) -> None:
         report = ChildReport("error", error=traceback.format_exc()[-6000:])
     try:
         (sub / "result.json").write_text(json.dumps(asdict(report)))
+        if batch.stages:
+            (sub / "stages.json").write_text(json.dumps({"stages": laps.stages, "end": time.monotonic()}))
     finally:
         os._exit(status)  # never return into the parent's loop
 
@@ -257,7 +354,8 @@ def _queue(jobs: list, templates: dict) -> list:
 
 def run_batch(jobs, limits: Limits | None = None, workers: int | None = None, on_done: Callable | None = None,
               progress=sys.stderr, workdir: Path | None = None, hide=(), data=None,
-              on_reference: Callable | None = None, source_root: Path = COURSE_ROOT) -> list[Result]:
+              on_reference: Callable | None = None, source_root: Path = COURSE_ROOT,
+              stages: Stages | None = None) -> list[Result]:
     """Grade `jobs` with `workers` processes at a time; call `on_done(job, result, notebook)` in this
     process as each finishes; return the `Result`s in job order. `hide` lists more paths the student
     code must not see (the instructor's course root); `data` is the list of folders where to look for
@@ -265,7 +363,8 @@ def run_batch(jobs, limits: Limits | None = None, workers: int | None = None, on
 
     The environment is proved per assignment before any of its results is given out (see `Proof`): if an
     assignment's reference is graded (`on_reference(assignment, result)` is called) and does not get full marks
-    either, no result of that assignment is given out and `ReferenceFailed` is raised at the end."""
+    either, no result of that assignment is given out and `ReferenceFailed` is raised at the end. With `stages`,
+    the seconds of each stage of grading are added to it."""
     limits = limits or Limits()
     workers = max(1, workers or os.cpu_count() or 1)
     # More compute threads than cores make parallel kernels wait for each other (BLAS threads spin).
@@ -276,11 +375,14 @@ def run_batch(jobs, limits: Limits | None = None, workers: int | None = None, on
     with tempfile.TemporaryDirectory(prefix="autograder-", dir=workdir) as tmp:
         tmp = Path(tmp)
         os.chmod(tmp, 0o711)  # the sandbox uid may pass through, never list
+        began = time.monotonic()
         templates = {a: Template(a, tmp, source_root) for a in dict.fromkeys(j.assignment for j in jobs)}
+        if stages:
+            stages.add("templates (once per batch)", time.monotonic() - began)
         batch = Batch(tmp, limits, isolated, sandbox.prepare_batch(tmp / "batch", isolated),
                       [sandbox.sandbox_uid(slot) for slot in range(workers)],  # once, here: the children inherit
                       [h for h in hide if not str(tmp.resolve()).startswith(str(Path(h).resolve()))],
-                      sandbox.find_data(data), templates)
+                      sandbox.find_data(data), templates, stages)
         bar = Progress(len(jobs), progress)
 
         def give_out(index, job, result, notebook):
