@@ -256,6 +256,8 @@ def _child(batch: Batch, run: Running) -> None:
             _time_kernel(laps)
         grader = api(run.course, **{
             "Execute.timeout": limits.cell_timeout, "Execute.kernel_name": sandbox.KERNEL_NAME,
+            # every cell has run: kill the kernel (its PID namespace dies with it) instead of asking it to stop
+            "Execute.shutdown_kernel": "immediate",
             "KernelManager.transport": "ipc", "KernelManager.ip": str(sub / "kernel" / "ipc" / "kernel"),
         })
         laps.lap("nbgrader config")
