@@ -2,6 +2,7 @@
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 from autograder import COURSE_ROOT, feedback, results
@@ -35,7 +36,10 @@ def grade(root: Path, assignments: list[str] | None = None, students: list[str] 
     (see `run_batch`); the assignments come from `source_root`; `stages` (a `grade.Stages`) collects the time of
     each stage of grading."""
     assignments = assignments or results.graded_assignments(root)
+    began = time.monotonic()
     results.register(root, assignments, source_root)
+    if stages:
+        stages.add("register in the course gradebook (once per batch)", time.monotonic() - began)
     jobs = pending(root, assignments, students, force)
     skipped = sum(1 for a in assignments for _ in Path(root).glob(f"submitted/*/{a}")) - len(jobs)
     if skipped > 0:
@@ -47,8 +51,11 @@ def grade(root: Path, assignments: list[str] | None = None, students: list[str] 
                          stages=stages) if jobs else []
     except ReferenceFailed as exc:
         failed, done = exc, exc.results
+    began = time.monotonic()
     feedback.write(root, done, source_root)
     export(root, assignments)
+    if stages:
+        stages.add("feedback pages and export (once per batch)", time.monotonic() - began)
     if failed:
         raise failed
     return done
