@@ -2,6 +2,7 @@
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 from autograder import COURSE_ROOT, feedback, results
@@ -28,13 +29,17 @@ def pending(root: Path, assignments: list[str], students: list[str] | None = Non
 
 def grade(root: Path, assignments: list[str] | None = None, students: list[str] | None = None, force: bool = False,
           workers: int | None = None, limits: Limits | None = None, progress=sys.stderr, data=None,
-          source_root: Path = COURSE_ROOT) -> list[Result]:
+          source_root: Path = COURSE_ROOT, stages=None) -> list[Result]:
     """Grade the submissions in the course root `root`, write feedback for what was graded, export `grades.csv`;
     return the new `Result`s. Raises `ReferenceFailed` (after feedback and export of the rest) when an
     assignment's reference solution does not get full marks here; `data` lists where to look for Fashion-MNIST
-    (see `run_batch`); the assignments come from `source_root`."""
+    (see `run_batch`); the assignments come from `source_root`; `stages` (a `grade.Stages`) collects the time of
+    each stage of grading."""
     assignments = assignments or results.graded_assignments(root)
+    began = time.monotonic()
     results.register(root, assignments, source_root)
+    if stages:
+        stages.add("register in the course gradebook (once per batch)", time.monotonic() - began)
     jobs = pending(root, assignments, students, force)
     skipped = sum(1 for a in assignments for _ in Path(root).glob(f"submitted/*/{a}")) - len(jobs)
     if skipped > 0:
@@ -42,11 +47,15 @@ def grade(root: Path, assignments: list[str] | None = None, students: list[str] 
     failed = None
     try:
         done = run_batch(jobs, limits, workers, on_done=lambda job, result, nb: results.save(root, result, nb),
-                         progress=progress, hide=[root], data=data, source_root=source_root) if jobs else []
+                         progress=progress, hide=[root], data=data, source_root=source_root,
+                         stages=stages) if jobs else []
     except ReferenceFailed as exc:
         failed, done = exc, exc.results
+    began = time.monotonic()
     feedback.write(root, done, source_root)
     export(root, assignments)
+    if stages:
+        stages.add("feedback pages and export (once per batch)", time.monotonic() - began)
     if failed:
         raise failed
     return done
