@@ -16,6 +16,7 @@ import io
 from collections.abc import Callable
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from course import data, mlp, plots
 from course.regularization import Kit
@@ -75,7 +76,7 @@ class Settings:
     layers: int = 1
     neurons: int = 4
     activation: str = "tanh"
-    learning_rate: float = 0.03
+    learning_rate: float = 0.01
     lam: float = 0.0
     dropout: float = 0.0
     batch_size: int = 10
@@ -220,10 +221,14 @@ class Playground:
         plots.plot_points(ax_boundary, self.X_train, self.y_train)
         ax_boundary.set_xlim(extent[:2])
         ax_boundary.set_ylim(extent[2:])
+        ax_boundary.set_xticks([])  # sin números en los ejes: menos texto que componer en cada tic
+        ax_boundary.set_yticks([])
         lines = [ax_loss.plot([], [], color=color, label=label)[0]
                  for color, label in zip(plots.COLORS, ("entrenamiento", "prueba"))]
         ax_loss.set_xlabel("época")
         ax_loss.set_ylabel("pérdida")
+        ax_loss.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        ax_loss.yaxis.set_major_locator(MaxNLocator(4))
         ax_loss.legend(fontsize=8, loc="upper right")
         units = ax_units.imshow(self.mosaic(), cmap="RdBu_r", vmin=0, vmax=1, interpolation="nearest")
         ax_units.set_xticks(np.arange(s.layers) * (UNIT_RESOLUTION + UNIT_RESOLUTION // 6) + UNIT_RESOLUTION / 2,
