@@ -2,7 +2,7 @@
 
 Eliges el conjunto de datos (círculo, XOR, lunas, espiral, gaussianas), las capas ocultas y sus neuronas,
 la activación, la tasa de aprendizaje, el λ de L2, la tasa de dropout y el tamaño del lote, y la red se
-entrena de a poco mientras se redibujan la frontera de decisión, las pérdidas de entrenamiento y de prueba
+entrena de a poco mientras se vuelven a dibujar la frontera de decisión, las pérdidas de entrenamiento y de prueba
 y la salida de cada neurona oculta sobre el plano.
 
 `Playground` no sabe calcular nada por sí mismo: entrena con las piezas de un `course.regularization.Kit`
@@ -23,11 +23,11 @@ from course.regularization import Kit
 
 #: Puntos de cada conjunto (la mitad para entrenar y la otra mitad para la prueba).
 N_POINTS = 300
-#: Épocas que entrena cada tic del botón «Entrenar» (uno cada `INTERVAL_MS` milisegundos).
+#: Épocas que entrena cada tic del botón «Entrenar» (uno cada `INTERVAL_MS` ms).
 EPOCHS_PER_TICK, INTERVAL_MS = 5, 250
 #: Resolución de la cuadrícula de la frontera y de los mapas de las neuronas ocultas.
 BOUNDARY_RESOLUTION, UNIT_RESOLUTION = 60, 24
-#: Tamaño de la figura (pulgadas, a 100 ppp): el PNG mide a lo sumo 1100 × 380 píxeles.
+#: Tamaño de la figura (pulgadas, a 100 puntos por pulgada): el PNG mide a lo sumo 1100 × 380 píxeles.
 FIGURE_SIZE = (11.0, 3.8)
 
 
@@ -239,7 +239,7 @@ class Playground:
         self.artists = {"background": background, "contour": None, "lines": lines, "units": units}
 
     def draw(self):
-        """Redibuja la figura con la red actual y la devuelve."""
+        """Dibuja de nuevo la figura con la red actual y la devuelve."""
         if self.artists is None:
             self.layout()
         ax_boundary, ax_loss, _ = self.axes
@@ -265,7 +265,7 @@ class Playground:
         return self.fig
 
     def png(self) -> bytes:
-        """La figura redibujada como PNG (lo que recibe el navegador en cada tic)."""
+        """La figura dibujada de nuevo como PNG (lo que recibe el navegador en cada tic)."""
         buffer = io.BytesIO()
         self.draw().savefig(buffer, format="png", dpi=100, pil_kwargs={"compress_level": 1})  # rápido de comprimir
         return buffer.getvalue()
