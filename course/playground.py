@@ -15,6 +15,7 @@ import dataclasses
 import io
 from collections.abc import Callable
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -76,7 +77,7 @@ class Settings:
     layers: int = 1
     neurons: int = 4
     activation: str = "tanh"
-    learning_rate: float = 0.01
+    learning_rate: float = 0.03
     lam: float = 0.0
     dropout: float = 0.0
     batch_size: int = 10
@@ -208,6 +209,7 @@ class Playground:
             self.fig, self.axes = plots.figure(ncols=3, width=FIGURE_SIZE[0] / 3, height=FIGURE_SIZE[1],
                                                gridspec_kw={"width_ratios": (1.0, 1.1, 0.8)})
             self.fig.subplots_adjust(left=0.05, right=0.99, bottom=0.14, top=0.88, wspace=0.3)
+            plt.close(self.fig)  # la muestra el widget como PNG; así Jupyter no la muestra otra vez debajo
         ax_boundary, ax_loss, ax_units = self.axes
         for ax in self.axes:
             ax.clear()
@@ -300,7 +302,7 @@ def controls(playground: Playground, needs: str) -> dict:
     w = {
         "dataset": widgets.Dropdown(options=list(DATASETS), value=s.dataset, description="datos"),
         "noise": widgets.FloatSlider(value=s.noise, min=0.0, max=0.5, step=0.05, description="ruido"),
-        "layers": widgets.IntSlider(value=s.layers, min=1, max=4, description="capas ocultas"),
+        "layers": widgets.IntSlider(value=s.layers, min=1, max=4, description="capas"),
         "neurons": widgets.IntSlider(value=s.neurons, min=1, max=8, description="neuronas"),
         "activation": widgets.Dropdown(options=list(playground.kit.net.ACTIVATIONS), value=s.activation,
                                        description="activación"),

@@ -2,6 +2,7 @@
 
 import struct
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from conftest import stub
@@ -100,6 +101,7 @@ def test_redraw_is_a_png_of_bounded_size_and_follows_the_network():
     play = pg.Playground(KIT, pg.Settings(dataset="XOR", layers=2, neurons=3))
     first = play.png()
     width, height = png_size(first)
+    assert plt.get_fignums() == []  # shown only as the widget's PNG, not again by Jupyter's inline backend
     assert 600 <= width <= 1100 and 200 <= height <= 400
     play.train(5)
     assert play.png() != first
