@@ -341,6 +341,7 @@ def controls(playground: Playground, needs: str) -> dict:
         w["play"].description, w["play"].icon = ("Pausar", "pause") if change["new"] else ("Entrenar", "play")
 
     w["play"].observe(on_play, names="value")
+    widgets.jslink((w["play"], "value"), (w["clock"], "playing"))  # «Pausar» para el reloj sin esperar al kernel
     w["clock"].observe(lambda _: playground.playing and run(playground.tick), names="value")
     w["step"].on_click(lambda _: run(playground.step))
     w["restart"].on_click(lambda _: run(playground.restart))
