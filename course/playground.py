@@ -24,8 +24,9 @@ from course.regularization import Kit
 
 #: Puntos de cada conjunto (la mitad para entrenar y la otra mitad para la prueba).
 N_POINTS = 300
-#: Épocas que entrena cada tic del botón «Entrenar» (uno cada `INTERVAL_MS` ms).
-EPOCHS_PER_TICK, INTERVAL_MS = 5, 250
+#: Cada tic de «Entrenar» (uno cada `INTERVAL_MS` ms) entrena hasta `EPOCHS_PER_TICK` épocas, o menos si el
+#: lote es chico: las que quepan en `STEPS_PER_TICK` pasos de Adam (al menos una).
+EPOCHS_PER_TICK, STEPS_PER_TICK, INTERVAL_MS = 5, 75, 250
 #: Resolución de la cuadrícula de la frontera y de los mapas de las neuronas ocultas.
 BOUNDARY_RESOLUTION, UNIT_RESOLUTION = 60, 24
 #: Tamaño de la figura (pulgadas, a 100 puntos por pulgada): el PNG mide a lo sumo 1100 × 380 píxeles.
@@ -71,7 +72,7 @@ DATASETS: dict[str, Callable] = {
 
 @dataclasses.dataclass
 class Settings:
-    """Lo que eligen los controles. Cambiar los cuatro primeros reinicia la red; el resto no."""
+    """Lo que eligen los controles. Cambiar uno de `RESTART` reinicia la red; el resto no."""
 
     dataset: str = "círculo"
     layers: int = 1
@@ -165,10 +166,15 @@ class Playground:
         self.playing = not self.playing
         return self.playing
 
+    def epochs_per_tick(self) -> int:
+        """Épocas de un tic: hasta `EPOCHS_PER_TICK`, sin pasar de `STEPS_PER_TICK` pasos (al menos una)."""
+        steps_per_epoch = max(1, len(self.X_train) // self.settings.batch_size)
+        return max(1, min(EPOCHS_PER_TICK, STEPS_PER_TICK // steps_per_epoch))
+
     def tick(self) -> bool:
-        """Lo que hace cada tic del reloj: si está entrenando, `EPOCHS_PER_TICK` épocas; devuelve si entrenó."""
+        """Lo que hace cada tic del reloj: si está entrenando, `epochs_per_tick()` épocas; devuelve si entrenó."""
         if self.playing:
-            self.train(EPOCHS_PER_TICK)
+            self.train(self.epochs_per_tick())
         return self.playing
 
     def step(self):

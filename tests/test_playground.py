@@ -97,6 +97,14 @@ def test_pause_tick_and_step():
     assert play.epoch == 1 + pg.EPOCHS_PER_TICK
 
 
+@pytest.mark.parametrize("batch_size, epochs", [(150, 5), (10, 5), (5, 2), (1, 1)])
+def test_a_tick_bounds_the_number_of_adam_steps(batch_size, epochs):
+    play = pg.Playground(KIT, pg.Settings(batch_size=batch_size))
+    play.toggle()
+    play.tick()
+    assert play.epoch == epochs  # 150 training points: 1, 15, 30 or 150 steps per epoch, at most 75 per tick
+
+
 def test_redraw_is_a_png_of_bounded_size_and_follows_the_network():
     play = pg.Playground(KIT, pg.Settings(dataset="XOR", layers=2, neurons=3))
     first = play.png()
