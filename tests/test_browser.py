@@ -212,3 +212,29 @@ def test_formgrader_lists_the_assignments(lab, browser_page):
     listed = page.inner_text("body")
     for folder in sorted((ROOT / "source").iterdir()):
         assert folder.name in listed, f"{folder.name} missing from the formgrader"
+
+
+def test_solved_notebook_06_playground_trains_pauses_and_steps(lab, browser_page):
+    """The playground's clock ticks in the browser: «Entrenar» redraws until «Pausar»; «Paso» redraws once."""
+    page = browser_page
+    open_notebook(page, lab, "source/06_regularizacion/06_regularizacion.ipynb")
+    cell = run_cells_one_by_one(page, stop_at="playground.widget")
+    assert cell is not None, "no cell builds the playground (playground.widget)"
+    image = cell.locator(".jupyter-widgets img").first
+    image.wait_for(timeout=60_000)
+    cell.scroll_into_view_if_needed()
+
+    def changes(seconds=20):
+        before, deadline = image.get_attribute("src"), time.monotonic() + seconds
+        while image.get_attribute("src") == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return image.get_attribute("src") != before
+
+    cell.get_by_role("button", name="Entrenar").click()
+    assert changes() and changes(), "«Entrenar» did not keep redrawing the playground"
+    cell.screenshot(path=str(ARTIFACTS / "playground_06.png"))
+    cell.get_by_role("button", name="Pausar").click()
+    time.sleep(2)  # a tick already queued may still arrive
+    assert not changes(3), "the playground kept training after «Pausar»"
+    cell.get_by_role("button", name="Paso").click()
+    assert changes(), "«Paso» did not redraw the playground"
