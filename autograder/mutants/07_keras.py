@@ -7,6 +7,7 @@ _BUILD = 'def build_model(hidden=(300, 100), activation="relu"):\n' + _DOC
 _COMPILE = "def compile_model(model, learning_rate=0.01):\n" + _DOC
 _PREDICT = "def predict_classes(model, X):\n" + _DOC
 _CONFUSION = "def confusion_matrix(y_true, y_pred, n_classes=10):\n" + _DOC
+_TO_IMAGE = "def to_image_batch(X, height, width, channels=1):\n" + _DOC
 
 WRONG = {
     "prepare_data": {
@@ -101,6 +102,14 @@ WRONG = {
             "    cm[np.asarray(y_true), np.asarray(y_pred)] += 1\n"
             "    return cm\n"),
     },
+    "to_image_batch": {
+        "height_width_swapped": _TO_IMAGE + "    return np.asarray(X).reshape(-1, width, height, channels)\n",
+        "channels_first_order": _TO_IMAGE + (
+            "    return np.asarray(X).reshape(-1, channels, height, width).transpose(0, 2, 3, 1)\n"),
+        "no_channel_axis": _TO_IMAGE + "    return np.asarray(X).reshape(-1, height, width)\n",
+        "batch_from_len": _TO_IMAGE + "    return np.asarray(X).reshape(len(X), height, width, channels)\n",
+        "cast_to_float": _TO_IMAGE + "    return np.asarray(X, dtype=np.float32).reshape(-1, height, width, channels)\n",
+    },
 }
 
 ALTERNATIVE = {
@@ -146,5 +155,13 @@ ALTERNATIVE = {
             "    cm = np.zeros((n_classes, n_classes), dtype=np.int64)\n"
             "    np.add.at(cm, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)\n"
             "    return cm\n"),
+    },
+    "to_image_batch": {
+        "atleast_2d_then_stack": _TO_IMAGE + (
+            "    rows = np.atleast_2d(X)\n"
+            "    return np.stack([row.reshape(height, width, channels) for row in rows])\n"),
+        "size_arithmetic": _TO_IMAGE + (
+            "    X = np.asarray(X)\n"
+            "    return np.reshape(X, (X.size // (height * width * channels), height, width, channels))\n"),
     },
 }
