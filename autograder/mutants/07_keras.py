@@ -7,6 +7,7 @@ _BUILD = 'def build_model(hidden=(300, 100), activation="relu"):\n' + _DOC
 _COMPILE = "def compile_model(model, learning_rate=0.01):\n" + _DOC
 _PREDICT = "def predict_classes(model, X):\n" + _DOC
 _CONFUSION = "def confusion_matrix(y_true, y_pred, n_classes=10):\n" + _DOC
+_TAPE = 'def tape_gradients(params, X, Y, activation="relu"):\n' + _DOC
 _TO_IMAGE = "def to_image_batch(X, height, width, channels=1):\n" + _DOC
 
 WRONG = {
@@ -110,6 +111,56 @@ WRONG = {
         "batch_from_len": _TO_IMAGE + "    return np.asarray(X).reshape(len(X), height, width, channels)\n",
         "cast_to_float": _TO_IMAGE + "    return np.asarray(X, dtype=np.float32).reshape(-1, height, width, channels)\n",
     },
+    "tape_gradients": {
+        "gradient_of_the_sum": _TAPE + (
+            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
+            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
+            "    n = len(params) // 2\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        A = tf.constant(X, dtype=tf.float64)\n"
+            "        for l in range(1, n + 1):\n"
+            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
+            "        cost = -tf.reduce_sum(Y * tf.math.log(A))\n"
+            "    grads = tape.gradient(cost, variables)\n"
+            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+        "activation_ignored": _TAPE + (
+            "    phi = tf.nn.relu\n"
+            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
+            "    n = len(params) // 2\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        A = tf.constant(X, dtype=tf.float64)\n"
+            "        for l in range(1, n + 1):\n"
+            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
+            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
+            "    grads = tape.gradient(cost, variables)\n"
+            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+        "sigmoid_output": _TAPE + (
+            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
+            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
+            "    n = len(params) // 2\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        A = tf.constant(X, dtype=tf.float64)\n"
+            "        for l in range(1, n + 1):\n"
+            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+            "            A = tf.math.sigmoid(Z) if l == n else phi(Z)\n"
+            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
+            "    grads = tape.gradient(cost, variables)\n"
+            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+        "constants_not_watched": _TAPE + (
+            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
+            "    variables = {name: tf.constant(value) for name, value in params.items()}\n"
+            "    n = len(params) // 2\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        A = tf.constant(X, dtype=tf.float64)\n"
+            "        for l in range(1, n + 1):\n"
+            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
+            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
+            "    grads = tape.gradient(cost, variables)\n"
+            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+    },
 }
 
 ALTERNATIVE = {
@@ -163,5 +214,21 @@ ALTERNATIVE = {
         "size_arithmetic": _TO_IMAGE + (
             "    X = np.asarray(X)\n"
             "    return np.reshape(X, (X.size // (height * width * channels), height, width, channels))\n"),
+    },
+    "tape_gradients": {
+        "watched_constants_and_logits": _TAPE + (
+            "    acts = {'relu': tf.nn.relu, 'tanh': tf.tanh, 'sigmoid': tf.sigmoid}\n"
+            "    tensors = [tf.constant(params[name]) for name in params]\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        tape.watch(tensors)\n"
+            "        p = dict(zip(params, tensors))\n"
+            "        A = tf.constant(X)\n"
+            "        n = len(params) // 2\n"
+            "        for l in range(1, n):\n"
+            "            A = acts[activation](tf.matmul(A, p['W' + str(l)]) + p['b' + str(l)])\n"
+            "        logits = tf.matmul(A, p['W' + str(n)]) + p['b' + str(n)]\n"
+            "        cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=Y, logits=logits))\n"
+            "    grads = tape.gradient(cost, tensors)\n"
+            "    return {name: np.array(g) for name, g in zip(params, grads)}\n"),
     },
 }
