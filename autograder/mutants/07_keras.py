@@ -8,6 +8,8 @@ _COMPILE = "def compile_model(model, learning_rate=0.01):\n" + _DOC
 _PREDICT = "def predict_classes(model, X):\n" + _DOC
 _CONFUSION = "def confusion_matrix(y_true, y_pred, n_classes=10):\n" + _DOC
 _TAPE = 'def tape_gradients(params, X, Y, activation="relu"):\n' + _DOC
+_HUBER = "def huber_loss(y_true, y_pred, delta=1.0):\n" + _DOC
+_REGRESSOR = 'def build_regressor(n_features, hidden=(64, 64), n_outputs=1, loss="mse", learning_rate=0.001):\n' + _DOC
 _TO_IMAGE = "def to_image_batch(X, height, width, channels=1):\n" + _DOC
 
 WRONG = {
@@ -161,6 +163,60 @@ WRONG = {
             "    grads = tape.gradient(cost, variables)\n"
             "    return {name: g.numpy() for name, g in grads.items()}\n"),
     },
+    "huber_loss": {
+        "no_half_in_quadratic": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.mean(np.where(r <= delta, r ** 2, delta * (r - 0.5 * delta))))\n"),
+        "linear_part_without_offset": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.mean(np.where(r <= delta, 0.5 * r ** 2, delta * r)))\n"),
+        "branches_swapped": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.mean(np.where(r > delta, 0.5 * r ** 2, delta * (r - 0.5 * delta))))\n"),
+        "sum_instead_of_mean": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.sum(np.where(r <= delta, 0.5 * r ** 2, delta * (r - 0.5 * delta))))\n"),
+        "delta_ignored": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.mean(np.where(r <= 1.0, 0.5 * r ** 2, r - 0.5)))\n"),
+    },
+    "build_regressor": {
+        "relu_output": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation='relu'))\n"
+            "    model.add(keras.layers.Dense(n_outputs, activation='relu'))\n"
+            "    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+        "linear_hidden_layers": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units))\n"
+            "    model.add(keras.layers.Dense(n_outputs))\n"
+            "    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+        "n_outputs_ignored": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation='relu'))\n"
+            "    model.add(keras.layers.Dense(1))\n"
+            "    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+        "loss_ignored": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation='relu'))\n"
+            "    model.add(keras.layers.Dense(n_outputs))\n"
+            "    model.compile(loss='mse', optimizer=keras.optimizers.Adam(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+        "sgd_optimizer": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation='relu'))\n"
+            "    model.add(keras.layers.Dense(n_outputs))\n"
+            "    model.compile(loss=loss, optimizer=keras.optimizers.SGD(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+    },
 }
 
 ALTERNATIVE = {
@@ -230,5 +286,29 @@ ALTERNATIVE = {
             "        cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=Y, logits=logits))\n"
             "    grads = tape.gradient(cost, tensors)\n"
             "    return {name: np.array(g) for name, g in zip(params, grads)}\n"),
+    },
+    "huber_loss": {
+        "clipped_residual": _HUBER + (
+            "    r = np.abs(np.subtract(y_true, y_pred, dtype=float))\n"
+            "    q = np.minimum(r, delta)\n"
+            "    return float(np.mean(0.5 * q ** 2 + delta * (r - q)))\n"),
+        "python_loop": _HUBER + (
+            "    total, count = 0.0, 0\n"
+            "    for t, p in zip(np.ravel(y_true), np.ravel(y_pred)):\n"
+            "        r = abs(float(t) - float(p))\n"
+            "        total += 0.5 * r * r if r <= delta else delta * (r - delta / 2)\n"
+            "        count += 1\n"
+            "    return total / count\n"),
+    },
+    "build_regressor": {
+        "functional_api": _REGRESSOR + (
+            "    inputs = keras.Input(shape=(n_features,))\n"
+            "    h = inputs\n"
+            "    for units in hidden:\n"
+            "        h = keras.layers.Dense(units, activation=keras.activations.relu)(h)\n"
+            "    model = keras.Model(inputs, keras.layers.Dense(n_outputs, activation=None)(h))\n"
+            "    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss,\n"
+            "                  metrics=[keras.metrics.MeanAbsoluteError()])\n"
+            "    return model\n"),
     },
 }
