@@ -10,6 +10,7 @@ _CONFUSION = "def confusion_matrix(y_true, y_pred, n_classes=10):\n" + _DOC
 _TAPE = 'def tape_gradients(params, X, Y, activation="relu"):\n' + _DOC
 _HUBER = "def huber_loss(y_true, y_pred, delta=1.0):\n" + _DOC
 _REGRESSOR = 'def build_regressor(n_features, hidden=(64, 64), n_outputs=1, loss="mse", learning_rate=0.001):\n' + _DOC
+_SEARCH = "def search_hyperparameters(evaluate, n_trials=10, seed=0):\n" + _DOC
 _TO_IMAGE = "def to_image_batch(X, height, width, channels=1):\n" + _DOC
 
 WRONG = {
@@ -217,6 +218,64 @@ WRONG = {
             "    model.compile(loss=loss, optimizer=keras.optimizers.SGD(learning_rate=learning_rate), metrics=['mae'])\n"
             "    return model\n"),
     },
+    "search_hyperparameters": {
+        "uniform_learning_rate": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'learning_rate': float(rng.uniform(1e-4, 1e-1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 4))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score > best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "keeps_the_lowest_score": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 4))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score < best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "depth_never_three": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 3))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score > best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "one_trial_over_budget": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials + 1):\n"
+            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 4))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score > best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "seed_ignored": _SEARCH + (
+            "    rng = np.random.default_rng()\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 4))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score > best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "draws_once_outside_the_loop": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "              'depth': int(rng.integers(1, 4))}\n"
+            "    scores = [evaluate(**params) for _ in range(n_trials)]\n"
+            "    return max(scores), params\n"),
+    },
 }
 
 ALTERNATIVE = {
@@ -310,5 +369,16 @@ ALTERNATIVE = {
             "    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss,\n"
             "                  metrics=[keras.metrics.MeanAbsoluteError()])\n"
             "    return model\n"),
+    },
+    "search_hyperparameters": {
+        "python_random_and_max": _SEARCH + (
+            "    import random\n"
+            "    draw = random.Random(seed)\n"
+            "    trials = []\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'depth': draw.randint(1, 3), 'width': draw.choice((16, 32, 64, 128)),\n"
+            "                  'learning_rate': 10.0 ** draw.uniform(-4.0, -1.0)}\n"
+            "        trials.append((evaluate(**params), params))\n"
+            "    return max(trials, key=lambda trial: trial[0])\n"),
     },
 }
