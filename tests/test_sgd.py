@@ -225,14 +225,15 @@ def test_train_early_stopping_needs_validation():
         mlp.train(ref.net, params, X, y, sgd.with_rate(STEPS["sgd"], 0.1), early_stopping=(lambda v, p: (0, 0), 2))
 
 
-def test_the_network_is_written_once_and_ships_as_a_file_with_05_and_06(tmp_path):
-    """06's red.py is a link to 05's in source/; nbgrader's release and the grader's private course get the file."""
+@pytest.mark.parametrize("assignment", ["06_regularizacion", "07_keras"])
+def test_the_network_is_written_once_and_ships_as_a_file_with_05_06_and_07(tmp_path, assignment):
+    """06's and 07's red.py link to 05's in source/; nbgrader's release and the grader's private course get the file."""
     from autograder import COURSE_ROOT
     from autograder.nbgrader_setup import prepare_course
 
     source = COURSE_ROOT / "source" / "05_sgd" / "red.py"
-    assert (COURSE_ROOT / "source" / "06_regularizacion" / "red.py").resolve() == source.resolve()
-    released = COURSE_ROOT / "release" / "06_regularizacion" / "red.py"
+    assert (COURSE_ROOT / "source" / assignment / "red.py").resolve() == source.resolve()
+    released = COURSE_ROOT / "release" / assignment / "red.py"
     assert not released.is_symlink() and released.read_bytes() == source.read_bytes()
-    private = prepare_course("06_regularizacion", tmp_path) / "source" / "06_regularizacion" / "red.py"
+    private = prepare_course(assignment, tmp_path) / "source" / assignment / "red.py"
     assert not private.is_symlink() and private.read_bytes() == source.read_bytes()

@@ -7,6 +7,11 @@ _BUILD = 'def build_model(hidden=(300, 100), activation="relu"):\n' + _DOC
 _COMPILE = "def compile_model(model, learning_rate=0.01):\n" + _DOC
 _PREDICT = "def predict_classes(model, X):\n" + _DOC
 _CONFUSION = "def confusion_matrix(y_true, y_pred, n_classes=10):\n" + _DOC
+_TAPE = 'def tape_gradients(params, X, Y, activation="relu"):\n' + _DOC
+_HUBER = "def huber_loss(y_true, y_pred, delta=1.0):\n" + _DOC
+_REGRESSOR = 'def build_regressor(n_features, hidden=(64, 64), n_outputs=1, loss="mse", learning_rate=0.001):\n' + _DOC
+_SEARCH = "def search_hyperparameters(evaluate, n_trials=10, seed=0):\n" + _DOC
+_TO_IMAGE = "def to_image_batch(X, height, width, channels=1):\n" + _DOC
 
 WRONG = {
     "prepare_data": {
@@ -101,6 +106,176 @@ WRONG = {
             "    cm[np.asarray(y_true), np.asarray(y_pred)] += 1\n"
             "    return cm\n"),
     },
+    "to_image_batch": {
+        "height_width_swapped": _TO_IMAGE + "    return np.asarray(X).reshape(-1, width, height, channels)\n",
+        "channels_first_order": _TO_IMAGE + (
+            "    return np.asarray(X).reshape(-1, channels, height, width).transpose(0, 2, 3, 1)\n"),
+        "no_channel_axis": _TO_IMAGE + "    return np.asarray(X).reshape(-1, height, width)\n",
+        "batch_from_len": _TO_IMAGE + "    return np.asarray(X).reshape(len(X), height, width, channels)\n",
+        "cast_to_float": _TO_IMAGE + "    return np.asarray(X, dtype=np.float32).reshape(-1, height, width, channels)\n",
+    },
+    "tape_gradients": {
+        "gradient_of_the_sum": _TAPE + (
+            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
+            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
+            "    n = len(params) // 2\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        A = tf.constant(X, dtype=tf.float64)\n"
+            "        for l in range(1, n + 1):\n"
+            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
+            "        cost = -tf.reduce_sum(Y * tf.math.log(A))\n"
+            "    grads = tape.gradient(cost, variables)\n"
+            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+        "activation_ignored": _TAPE + (
+            "    phi = tf.nn.relu\n"
+            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
+            "    n = len(params) // 2\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        A = tf.constant(X, dtype=tf.float64)\n"
+            "        for l in range(1, n + 1):\n"
+            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
+            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
+            "    grads = tape.gradient(cost, variables)\n"
+            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+        "sigmoid_output": _TAPE + (
+            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
+            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
+            "    n = len(params) // 2\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        A = tf.constant(X, dtype=tf.float64)\n"
+            "        for l in range(1, n + 1):\n"
+            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+            "            A = tf.math.sigmoid(Z) if l == n else phi(Z)\n"
+            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
+            "    grads = tape.gradient(cost, variables)\n"
+            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+        "constants_not_watched": _TAPE + (
+            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
+            "    variables = {name: tf.constant(value) for name, value in params.items()}\n"
+            "    n = len(params) // 2\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        A = tf.constant(X, dtype=tf.float64)\n"
+            "        for l in range(1, n + 1):\n"
+            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
+            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
+            "    grads = tape.gradient(cost, variables)\n"
+            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+    },
+    "huber_loss": {
+        "no_half_in_quadratic": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.mean(np.where(r <= delta, r ** 2, delta * (r - 0.5 * delta))))\n"),
+        "linear_part_without_offset": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.mean(np.where(r <= delta, 0.5 * r ** 2, delta * r)))\n"),
+        "branches_swapped": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.mean(np.where(r > delta, 0.5 * r ** 2, delta * (r - 0.5 * delta))))\n"),
+        "sum_instead_of_mean": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.sum(np.where(r <= delta, 0.5 * r ** 2, delta * (r - 0.5 * delta))))\n"),
+        "delta_ignored": _HUBER + (
+            "    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))\n"
+            "    return float(np.mean(np.where(r <= 1.0, 0.5 * r ** 2, r - 0.5)))\n"),
+    },
+    "build_regressor": {
+        "relu_output": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation='relu'))\n"
+            "    model.add(keras.layers.Dense(n_outputs, activation='relu'))\n"
+            "    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+        "linear_hidden_layers": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units))\n"
+            "    model.add(keras.layers.Dense(n_outputs))\n"
+            "    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+        "n_outputs_ignored": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation='relu'))\n"
+            "    model.add(keras.layers.Dense(1))\n"
+            "    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+        "loss_ignored": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation='relu'))\n"
+            "    model.add(keras.layers.Dense(n_outputs))\n"
+            "    model.compile(loss='mse', optimizer=keras.optimizers.Adam(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+        "sgd_optimizer": _REGRESSOR + (
+            "    model = keras.Sequential([keras.Input(shape=(n_features,))])\n"
+            "    for units in hidden:\n"
+            "        model.add(keras.layers.Dense(units, activation='relu'))\n"
+            "    model.add(keras.layers.Dense(n_outputs))\n"
+            "    model.compile(loss=loss, optimizer=keras.optimizers.SGD(learning_rate=learning_rate), metrics=['mae'])\n"
+            "    return model\n"),
+    },
+    "search_hyperparameters": {
+        "uniform_learning_rate": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'learning_rate': float(rng.uniform(1e-4, 1e-1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 4))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score > best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "keeps_the_lowest_score": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 4))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score < best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "depth_never_three": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 3))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score > best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "one_trial_over_budget": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials + 1):\n"
+            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 4))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score > best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "seed_ignored": _SEARCH + (
+            "    rng = np.random.default_rng()\n"
+            "    best_score, best_params = None, None\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "                  'depth': int(rng.integers(1, 4))}\n"
+            "        score = evaluate(**params)\n"
+            "        if best_params is None or score > best_score:\n"
+            "            best_score, best_params = score, params\n"
+            "    return best_score, best_params\n"),
+        "draws_once_outside_the_loop": _SEARCH + (
+            "    rng = np.random.default_rng(seed)\n"
+            "    params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+            "              'depth': int(rng.integers(1, 4))}\n"
+            "    scores = [evaluate(**params) for _ in range(n_trials)]\n"
+            "    return max(scores), params\n"),
+    },
 }
 
 ALTERNATIVE = {
@@ -146,5 +321,64 @@ ALTERNATIVE = {
             "    cm = np.zeros((n_classes, n_classes), dtype=np.int64)\n"
             "    np.add.at(cm, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)\n"
             "    return cm\n"),
+    },
+    "to_image_batch": {
+        "atleast_2d_then_stack": _TO_IMAGE + (
+            "    rows = np.atleast_2d(X)\n"
+            "    return np.stack([row.reshape(height, width, channels) for row in rows])\n"),
+        "size_arithmetic": _TO_IMAGE + (
+            "    X = np.asarray(X)\n"
+            "    return np.reshape(X, (X.size // (height * width * channels), height, width, channels))\n"),
+    },
+    "tape_gradients": {
+        "watched_constants_and_logits": _TAPE + (
+            "    acts = {'relu': tf.nn.relu, 'tanh': tf.tanh, 'sigmoid': tf.sigmoid}\n"
+            "    tensors = [tf.constant(params[name]) for name in params]\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        tape.watch(tensors)\n"
+            "        p = dict(zip(params, tensors))\n"
+            "        A = tf.constant(X)\n"
+            "        n = len(params) // 2\n"
+            "        for l in range(1, n):\n"
+            "            A = acts[activation](tf.matmul(A, p['W' + str(l)]) + p['b' + str(l)])\n"
+            "        logits = tf.matmul(A, p['W' + str(n)]) + p['b' + str(n)]\n"
+            "        cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=Y, logits=logits))\n"
+            "    grads = tape.gradient(cost, tensors)\n"
+            "    return {name: np.array(g) for name, g in zip(params, grads)}\n"),
+    },
+    "huber_loss": {
+        "clipped_residual": _HUBER + (
+            "    r = np.abs(np.subtract(y_true, y_pred, dtype=float))\n"
+            "    q = np.minimum(r, delta)\n"
+            "    return float(np.mean(0.5 * q ** 2 + delta * (r - q)))\n"),
+        "python_loop": _HUBER + (
+            "    total, count = 0.0, 0\n"
+            "    for t, p in zip(np.ravel(y_true), np.ravel(y_pred)):\n"
+            "        r = abs(float(t) - float(p))\n"
+            "        total += 0.5 * r * r if r <= delta else delta * (r - delta / 2)\n"
+            "        count += 1\n"
+            "    return total / count\n"),
+    },
+    "build_regressor": {
+        "functional_api": _REGRESSOR + (
+            "    inputs = keras.Input(shape=(n_features,))\n"
+            "    h = inputs\n"
+            "    for units in hidden:\n"
+            "        h = keras.layers.Dense(units, activation=keras.activations.relu)(h)\n"
+            "    model = keras.Model(inputs, keras.layers.Dense(n_outputs, activation=None)(h))\n"
+            "    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss,\n"
+            "                  metrics=[keras.metrics.MeanAbsoluteError()])\n"
+            "    return model\n"),
+    },
+    "search_hyperparameters": {
+        "python_random_and_max": _SEARCH + (
+            "    import random\n"
+            "    draw = random.Random(seed)\n"
+            "    trials = []\n"
+            "    for _ in range(n_trials):\n"
+            "        params = {'depth': draw.randint(1, 3), 'width': draw.choice((16, 32, 64, 128)),\n"
+            "                  'learning_rate': 10.0 ** draw.uniform(-4.0, -1.0)}\n"
+            "        trials.append((evaluate(**params), params))\n"
+            "    return max(trials, key=lambda trial: trial[0])\n"),
     },
 }
