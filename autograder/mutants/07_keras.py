@@ -13,6 +13,25 @@ _REGRESSOR = 'def build_regressor(n_features, hidden=(64, 64), n_outputs=1, loss
 _SEARCH = "def search_hyperparameters(evaluate, n_trials=10, seed=0):\n" + _DOC
 _TO_IMAGE = "def to_image_batch(X, height, width, channels=1):\n" + _DOC
 
+
+def _tape(phi: str = "{'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]",
+          watch: str = "tf.Variable", output: str = "tf.nn.softmax(Z)",
+          cost: str = "-tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))") -> str:
+    """A `tape_gradients` cell: the forward pass under a tape, with one piece changed by the caller."""
+    return _TAPE + (
+        f"    phi = {phi}\n"
+        f"    variables = {{name: {watch}(value) for name, value in params.items()}}\n"
+        "    n = len(params) // 2\n"
+        "    with tf.GradientTape() as tape:\n"
+        "        A = tf.constant(X, dtype=tf.float64)\n"
+        "        for l in range(1, n + 1):\n"
+        "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
+        f"            A = {output} if l == n else phi(Z)\n"
+        f"        cost = {cost}\n"
+        "    grads = tape.gradient(cost, variables)\n"
+        "    return {name: g.numpy() for name, g in grads.items()}\n")
+
+
 WRONG = {
     "prepare_data": {
         "no_scaling": _PREPARE + (
@@ -115,54 +134,10 @@ WRONG = {
         "cast_to_float": _TO_IMAGE + "    return np.asarray(X, dtype=np.float32).reshape(-1, height, width, channels)\n",
     },
     "tape_gradients": {
-        "gradient_of_the_sum": _TAPE + (
-            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
-            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
-            "    n = len(params) // 2\n"
-            "    with tf.GradientTape() as tape:\n"
-            "        A = tf.constant(X, dtype=tf.float64)\n"
-            "        for l in range(1, n + 1):\n"
-            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
-            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
-            "        cost = -tf.reduce_sum(Y * tf.math.log(A))\n"
-            "    grads = tape.gradient(cost, variables)\n"
-            "    return {name: g.numpy() for name, g in grads.items()}\n"),
-        "activation_ignored": _TAPE + (
-            "    phi = tf.nn.relu\n"
-            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
-            "    n = len(params) // 2\n"
-            "    with tf.GradientTape() as tape:\n"
-            "        A = tf.constant(X, dtype=tf.float64)\n"
-            "        for l in range(1, n + 1):\n"
-            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
-            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
-            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
-            "    grads = tape.gradient(cost, variables)\n"
-            "    return {name: g.numpy() for name, g in grads.items()}\n"),
-        "sigmoid_output": _TAPE + (
-            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
-            "    variables = {name: tf.Variable(value) for name, value in params.items()}\n"
-            "    n = len(params) // 2\n"
-            "    with tf.GradientTape() as tape:\n"
-            "        A = tf.constant(X, dtype=tf.float64)\n"
-            "        for l in range(1, n + 1):\n"
-            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
-            "            A = tf.math.sigmoid(Z) if l == n else phi(Z)\n"
-            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
-            "    grads = tape.gradient(cost, variables)\n"
-            "    return {name: g.numpy() for name, g in grads.items()}\n"),
-        "constants_not_watched": _TAPE + (
-            "    phi = {'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.math.sigmoid}[activation]\n"
-            "    variables = {name: tf.constant(value) for name, value in params.items()}\n"
-            "    n = len(params) // 2\n"
-            "    with tf.GradientTape() as tape:\n"
-            "        A = tf.constant(X, dtype=tf.float64)\n"
-            "        for l in range(1, n + 1):\n"
-            "            Z = A @ variables[f'W{l}'] + variables[f'b{l}']\n"
-            "            A = tf.nn.softmax(Z) if l == n else phi(Z)\n"
-            "        cost = -tf.reduce_mean(tf.reduce_sum(Y * tf.math.log(A), axis=1))\n"
-            "    grads = tape.gradient(cost, variables)\n"
-            "    return {name: g.numpy() for name, g in grads.items()}\n"),
+        "gradient_of_the_sum": _tape(cost="-tf.reduce_sum(Y * tf.math.log(A))"),
+        "activation_ignored": _tape(phi="tf.nn.relu"),
+        "sigmoid_output": _tape(output="tf.math.sigmoid(Z)"),
+        "constants_not_watched": _tape(watch="tf.constant"),
     },
     "huber_loss": {
         "no_half_in_quadratic": _HUBER + (
