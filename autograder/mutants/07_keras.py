@@ -32,6 +32,22 @@ def _tape(phi: str = "{'relu': tf.nn.relu, 'tanh': tf.math.tanh, 'sigmoid': tf.m
         "    return {name: g.numpy() for name, g in grads.items()}\n")
 
 
+
+def _search(rate: str = "10 ** rng.uniform(-4, -1)", depth: str = "rng.integers(1, 4)",
+            better: str = "score > best_score", trials: str = "n_trials",
+            rng: str = "np.random.default_rng(seed)") -> str:
+    """A `search_hyperparameters` cell: the random search, with one piece changed by the caller."""
+    return _SEARCH + (
+        f"    rng = {rng}\n"
+        "    best_score, best_params = None, None\n"
+        f"    for _ in range({trials}):\n"
+        f"        params = {{'learning_rate': float({rate}), 'width': int(rng.choice([16, 32, 64, 128])),\n"
+        f"                  'depth': int({depth})}}\n"
+        "        score = evaluate(**params)\n"
+        f"        if best_params is None or {better}:\n"
+        "            best_score, best_params = score, params\n"
+        "    return best_score, best_params\n")
+
 WRONG = {
     "prepare_data": {
         "no_scaling": _PREPARE + (
@@ -194,56 +210,11 @@ WRONG = {
             "    return model\n"),
     },
     "search_hyperparameters": {
-        "uniform_learning_rate": _SEARCH + (
-            "    rng = np.random.default_rng(seed)\n"
-            "    best_score, best_params = None, None\n"
-            "    for _ in range(n_trials):\n"
-            "        params = {'learning_rate': float(rng.uniform(1e-4, 1e-1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
-            "                  'depth': int(rng.integers(1, 4))}\n"
-            "        score = evaluate(**params)\n"
-            "        if best_params is None or score > best_score:\n"
-            "            best_score, best_params = score, params\n"
-            "    return best_score, best_params\n"),
-        "keeps_the_lowest_score": _SEARCH + (
-            "    rng = np.random.default_rng(seed)\n"
-            "    best_score, best_params = None, None\n"
-            "    for _ in range(n_trials):\n"
-            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
-            "                  'depth': int(rng.integers(1, 4))}\n"
-            "        score = evaluate(**params)\n"
-            "        if best_params is None or score < best_score:\n"
-            "            best_score, best_params = score, params\n"
-            "    return best_score, best_params\n"),
-        "depth_never_three": _SEARCH + (
-            "    rng = np.random.default_rng(seed)\n"
-            "    best_score, best_params = None, None\n"
-            "    for _ in range(n_trials):\n"
-            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
-            "                  'depth': int(rng.integers(1, 3))}\n"
-            "        score = evaluate(**params)\n"
-            "        if best_params is None or score > best_score:\n"
-            "            best_score, best_params = score, params\n"
-            "    return best_score, best_params\n"),
-        "one_trial_over_budget": _SEARCH + (
-            "    rng = np.random.default_rng(seed)\n"
-            "    best_score, best_params = None, None\n"
-            "    for _ in range(n_trials + 1):\n"
-            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
-            "                  'depth': int(rng.integers(1, 4))}\n"
-            "        score = evaluate(**params)\n"
-            "        if best_params is None or score > best_score:\n"
-            "            best_score, best_params = score, params\n"
-            "    return best_score, best_params\n"),
-        "seed_ignored": _SEARCH + (
-            "    rng = np.random.default_rng()\n"
-            "    best_score, best_params = None, None\n"
-            "    for _ in range(n_trials):\n"
-            "        params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
-            "                  'depth': int(rng.integers(1, 4))}\n"
-            "        score = evaluate(**params)\n"
-            "        if best_params is None or score > best_score:\n"
-            "            best_score, best_params = score, params\n"
-            "    return best_score, best_params\n"),
+        "uniform_learning_rate": _search(rate="rng.uniform(1e-4, 1e-1)"),
+        "keeps_the_lowest_score": _search(better="score < best_score"),
+        "depth_never_three": _search(depth="rng.integers(1, 3)"),
+        "one_trial_over_budget": _search(trials="n_trials + 1"),
+        "seed_ignored": _search(rng="np.random.default_rng()"),
         "draws_once_outside_the_loop": _SEARCH + (
             "    rng = np.random.default_rng(seed)\n"
             "    params = {'learning_rate': float(10 ** rng.uniform(-4, -1)), 'width': int(rng.choice([16, 32, 64, 128])),\n"
