@@ -42,6 +42,9 @@ def no_data_anywhere(tmp_path, monkeypatch):
     monkeypatch.delenv(data.ENV_VAR, raising=False)
     monkeypatch.setattr(data, "DEBIAN_DIR", tmp_path / "nothing")
     monkeypatch.chdir(tmp_path)
+    # a `shared/data/fashion-mnist` beside an ancestor of the temporary folder (e.g. /tmp/shared) must not count
+    searched = data.candidate_dirs
+    monkeypatch.setattr(data, "candidate_dirs", lambda data_dir=None: [d for d in searched(data_dir) if not d.exists()])
 
 
 def test_tiny_generated_set_reads_back_exactly(tiny_set):
