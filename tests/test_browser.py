@@ -147,8 +147,9 @@ def error_texts(page):
 
 
 def widget_image(page):
-    """The `src` of the figure inside the first widget Output (a PNG data URL)."""
-    image = page.locator(".jupyter-widgets .jp-OutputArea-output img").first
+    """The `src` of the first widget's figure (a PNG data URL): an `ipywidgets.Image` (`course.widgets.FigureView`)
+    or an image inside a widget Output."""
+    image = page.locator("img.widget-image, .jupyter-widgets .jp-OutputArea-output img").first
     image.wait_for(timeout=60_000)
     return image.get_attribute("src")
 

@@ -379,8 +379,8 @@ ALTERNATIVE = {
             "        for start in range(0, len(X), batch_size):\n"
             "            idx = order[start:start + batch_size]\n"
             "            cache = red.forward(X[idx], params, activation)[1]\n"
-            "            grads = red.backward(Y[idx], params, cache)\n"
-            "            params, state = step(params, grads, state)\n"
+            "            g = red.backward(Y[idx], params, cache)\n"
+            "            params, state = step(params, g, state)\n"
             "        probs = red.forward(X, params, activation)[0]\n"
             "        losses.append(float(-np.mean(np.log(probs[np.arange(len(X)), np.asarray(y, dtype=int)]))))\n"
             "    return params, losses\n"),
