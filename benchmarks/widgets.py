@@ -5,14 +5,12 @@ does). Target: < 150 ms. The regularisation widget retrains on a button press, s
 playground is measured per redraw (one epoch then the PNG) and per clock tick (its epochs then the PNG).
 """
 
-import io
 import statistics
 import time
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from autograder.reference import activations as activations_ref  # noqa: E402
@@ -21,17 +19,9 @@ from autograder.reference import mlp as reference  # noqa: E402
 from autograder.reference import perceptron as perceptron_ref  # noqa: E402
 from autograder.reference import xor as xor_ref  # noqa: E402
 from course import activations, backprop, fashion, perceptron, playground, regularization, sgd, xor  # noqa: E402
+from course.plots import to_png  # noqa: E402
 
 UPDATES = 20
-
-
-def png(fig, close=True):
-    """Render `fig` to PNG bytes (what the notebooks' widgets send); close it unless it is reused."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    if close:
-        plt.close(fig)
-    return buffer.getvalue()
 
 
 def widget_updates():
@@ -53,23 +43,23 @@ def widget_updates():
                                                           lam=1e-3))
     play.toggle()
     return {
-        "01 perceptrón (w1)": lambda i: png(perceptron.draw_view(perceptron.gate_view(
+        "01 perceptrón (w1)": lambda i: to_png(perceptron.draw_view(perceptron.gate_view(
             perceptron_ref.perceptron_predict, "AND", -2 + 0.2 * i, -0.5, 0.1))),
-        "02 XOR (capa oculta)": lambda i: png(xor.draw_spaces(
+        "02 XOR (capa oculta)": lambda i: to_png(xor.draw_spaces(
             network, *xor.hidden_layer(*(v + 0.1 * i for v in weights.values())))),
-        "03 activación (α, β)": lambda i: png(activations.plot_activation(
+        "03 activación (α, β)": lambda i: to_png(activations.plot_activation(
             activations.NAMES[i % len(activations.NAMES)], activations_ref.FUNCTIONS, 0.01 * (i + 1), 0.5 + 0.1 * i)),
-        "03 profundidad": lambda i: png(activations.plot_depth(activations_ref.FUNCTIONS, 1 + i)),
+        "03 profundidad": lambda i: to_png(activations.plot_depth(activations_ref.FUNCTIONS, 1 + i)),
         "04 grafo paso a paso": lambda i: backprop.frame(1.0 + 0.1 * i, 2.0, i % backprop.N_STEPS,
                                                          backprop_ref.graph_forward,
                                                          backprop_ref.graph_backward)[0],
         "05 explorador SGD": lambda i: (explorer.update(10 ** (-3 + 0.1 * i), 10, optimizers[i % len(optimizers)]),
-                                        png(explorer.fig, close=False)),
-        "06 regularización (botón, reentrena)": lambda i: png(regularization.widget_update(
+                                        to_png(explorer.fig)),
+        "06 regularización (botón, reentrena)": lambda i: to_png(regularization.widget_update(
             kit, 10 ** (-5 + 0.2 * i), 0.05 * (i % 10), i % 3 * 10, split=split)[0]),
         "06 playground (redibujo)": lambda i: (play.step(), play.png()),
         "06 playground (tic: 5 épocas + redibujo)": lambda i: (play.tick(), play.png()),
-        "07 navegador de imágenes": lambda i: png(fashion.draw_browser(
+        "07 navegador de imágenes": lambda i: to_png(fashion.draw_browser(
             images, labels, probs, probs.argmax(axis=1), i, ("todas", "solo errores")[i % 2])[0]),
     }
 
