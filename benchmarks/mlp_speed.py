@@ -1,4 +1,4 @@
-"""P4 — the course's NumPy MLP (`course.mlp.train` with `autograder.reference.mlp`) vs Keras on the same 784-300-100-10 net, data and batch size, vs the machine's floor.
+"""P4 — the course's NumPy MLP (`course.mlp.fit` with `autograder.reference.mlp`) vs Keras on the same 784-300-100-10 net, data and batch size, vs the machine's floor.
 
 Floor: the epoch's floating-point operations (`course.sgd.epoch_flops`, ≈ 6 × weights × images) divided by the
 measured rate of a large float32 matrix product (`course.sgd.matmul_gflops`). Targets: ≤ 1.5× the floor and ≥ 4× faster than Keras's `fit` at batch 32.
@@ -19,7 +19,7 @@ LAYERS = (784, 300, 100, 10)
 def numpy_run(X, y, X_test, y_test, epochs, batch_size, lr=0.01):
     params = reference.he_init(LAYERS, np.random.default_rng(0), dtype=np.float32)
     start = time.perf_counter()
-    params, _ = mlp.train(reference.net, params, X, y, reference.sgd_in_place(lr), epochs=epochs,
+    params, _ = mlp.fit(reference.net, params, X, y, reference.sgd_in_place(lr), epochs=epochs,
                           batches=reference.minibatches(batch_size))
     seconds = (time.perf_counter() - start) / epochs
     return seconds, reference.net.accuracy(params, X_test, y_test)
@@ -41,7 +41,7 @@ def keras_run(X, y, X_test, y_test, epochs, batch_size, lr=0.01):
 
 
 def small_matmul_gflops():
-    """GFLOP/s of the first layer's product for one mini-batch of 32 on one BLAS thread (as `mlp.train` runs it)."""
+    """GFLOP/s of the first layer's product for one mini-batch of 32 on one BLAS thread (as `mlp.fit` runs it)."""
     with threadpool_limits(limits=1, user_api="blas"):
         return matmul_gflops(shape=(32, 784, 300), repeats=2000)
 

@@ -1,6 +1,6 @@
 """El bucle de entrenamiento por épocas de los cuadernos 05 y 06, armado con piezas que recibe.
 
-`train` no sabe calcular nada por sí mismo: la red (`forward`, `backward`, `one_hot`, `cross_entropy`) llega
+`fit` no sabe calcular nada por sí mismo: la red (`forward`, `backward`, `one_hot`, `cross_entropy`) llega
 como un módulo, p. ej. `red.py` de la carpeta del cuaderno, y el paso del optimizador, el recorrido en
 mini-batches, la penalización, el dropout y la parada temprana son funciones que pasa el cuaderno (las
 tuyas). Así cada idea está escrita una sola vez: aquí solo el orden de las operaciones.
@@ -19,14 +19,14 @@ SINGLE_THREAD_BATCH = 64
 Params = dict[str, np.ndarray]
 
 
-def train(net: ModuleType, params: Params, X: np.ndarray, y: np.ndarray,
-          step: Callable[[Params, Params, dict], tuple[Params, dict]], *, epochs: int = 10,
-          batches: Callable[[np.ndarray, np.ndarray], Iterable] | None = None, activation: str = "relu",
-          validation: tuple[np.ndarray, np.ndarray] | None = None,
-          penalty_grad: Callable[[Params], Params] | None = None,
-          dropout: tuple[Callable, Callable] | None = None,
-          early_stopping: tuple[Callable, int] | None = None,
-          progress: Callable[[int, dict], None] | None = None) -> tuple[Params, dict]:
+def fit(net: ModuleType, params: Params, X: np.ndarray, y: np.ndarray,
+        step: Callable[[Params, Params, dict], tuple[Params, dict]], *, epochs: int = 10,
+        batches: Callable[[np.ndarray, np.ndarray], Iterable] | None = None, activation: str = "relu",
+        validation: tuple[np.ndarray, np.ndarray] | None = None,
+        penalty_grad: Callable[[Params], Params] | None = None,
+        dropout: tuple[Callable, Callable] | None = None,
+        early_stopping: tuple[Callable, int] | None = None,
+        progress: Callable[[int, dict], None] | None = None) -> tuple[Params, dict]:
     """Entrena `params` con (X, y) y devuelve `(params, history)`; no modifica sus argumentos.
 
     - `step(params, grads, state) → (params, state)`: un paso del optimizador (`state` empieza en {}).

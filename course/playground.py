@@ -7,7 +7,7 @@ y la salida de cada neurona oculta sobre el plano.
 
 `Playground` no sabe calcular nada por sí mismo: entrena con las piezas de un `course.regularization.Kit`
 (la red de `red.py`, He y Adam de `optimizacion.py` y TUS `l2_penalty_grad`, `dropout_forward` y
-`dropout_backward`), con el bucle de `course.mlp.train`. La lógica (entrenar, pausar, dar un paso, dibujar)
+`dropout_backward`), con el bucle de `course.mlp.fit`. La lógica (entrenar, pausar, dar un paso, dibujar)
 se prueba sin navegador; `widget` solo arma los controles.
 """
 
@@ -154,7 +154,7 @@ class Playground:
             drop = (lambda A: kit.dropout_forward(A, s.dropout, self.rng),
                     lambda dA, mask: kit.dropout_backward(dA, mask, s.dropout))
         for _ in range(epochs):
-            self.params, _ = mlp.train(kit.net, self.params, self.X_train, self.y_train, step, epochs=1,
+            self.params, _ = mlp.fit(kit.net, self.params, self.X_train, self.y_train, step, epochs=1,
                                        batches=batches, activation=s.activation, dropout=drop,
                                        penalty_grad=(lambda p: kit.l2_penalty_grad(p, s.lam)) if s.lam else None)
             self.epoch += 1

@@ -1,6 +1,6 @@
 """Cuaderno 06 (regularización): el ejemplo de sobreajuste, la tabla de comparación y el widget.
 
-El entrenamiento es el bucle de `course.mlp.train` con las piezas de un `Kit`: la red y Adam que vienen
+El entrenamiento es el bucle de `course.mlp.fit` con las piezas de un `Kit`: la red y Adam que vienen
 con el cuaderno (`red.py`, `optimizacion.py`) y TUS penalizaciones, dropout y parada temprana. Mientras
 una de las tuyas que hace falta es todavía el esqueleto, lanza `NotImplementedError` (el cuaderno
 muestra entonces qué completar).
@@ -81,7 +81,7 @@ def train_net(kit: Kit, split, lam=0.0, l1=0.0, dropout=0.0, patience=None, epoc
     if dropout:
         drop = (lambda A: kit.dropout_forward(A, dropout, rng),
                 lambda dA, mask: kit.dropout_backward(dA, mask, dropout))
-    return mlp.train(kit.net, params, split["X_train"], split["y_train"],
+    return mlp.fit(kit.net, params, split["X_train"], split["y_train"],
                      lambda p, g, state: kit.adam_step(p, g, state, lr=LEARNING_RATE),
                      epochs=EPOCHS if epochs is None else int(epochs), activation=ACTIVATION,
                      validation=(split["X_val"], split["y_val"]),
@@ -134,7 +134,7 @@ def plot_training(kit: Kit, params, history, split, axes=None, title="", resolut
     """Frontera de decisión (izquierda) y curvas de pérdida (derecha) de una red entrenada.
 
     En las curvas se marca la mejor época de validación y, si hubo parada temprana, la época en
-    que se paró (`history["best_epoch"]`, que pone `mlp.train` con parada temprana). Devuelve la figura.
+    que se paró (`history["best_epoch"]`, que pone `mlp.fit` con parada temprana). Devuelve la figura.
     """
     if axes is None:
         fig, axes = plots.figure(ncols=2, width=4.8, height=3.8)

@@ -89,7 +89,7 @@ def gd_path(gd_linear_regression: Callable, X, y, eta, n_iter):
 
 
 def with_rate(step: Callable, lr: float) -> Callable:
-    """Un optimizador de `optimizers` con la tasa fija, en la forma de `course.mlp.train`: `paso(params, grads, estado)`."""
+    """Un optimizador de `optimizers` con la tasa fija, en la forma de `course.mlp.fit`: `paso(params, grads, estado)`."""
     return lambda params, grads, state: step(params, grads, state, lr)
 
 
@@ -290,7 +290,7 @@ def activation_stds(params, X):
 # --- Barra de progreso y rendimiento --------------------------------------------------------------
 
 def progress_bar(total, description="Entrenando"):
-    """Barra de progreso de ipywidgets (o de texto si no hay) para `course.mlp.train(progress=...)`.
+    """Barra de progreso de ipywidgets (o de texto si no hay) para `course.mlp.fit(progress=...)`.
 
     Devuelve la función `progress(epoch, history)` que avanza la barra y muestra la pérdida.
     """

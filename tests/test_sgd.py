@@ -190,7 +190,7 @@ def _problem(seed=0, dtype=np.float64):
 def test_train_one_full_batch_step_is_forward_backward_step():
     X, y, params = _problem()
     before = {k: v.copy() for k, v in params.items()}
-    new, history = mlp.train(ref.net, params, X, y, sgd.with_rate(STEPS["sgd"], 0.1), epochs=1)
+    new, history = mlp.fit(ref.net, params, X, y, sgd.with_rate(STEPS["sgd"], 0.1), epochs=1)
     probs, cache = ref.net.forward(X, params)
     grads = ref.net.backward(ref.net.one_hot(y, 3), params, cache)
     for key in params:
@@ -202,7 +202,7 @@ def test_train_one_full_batch_step_is_forward_backward_step():
 def test_train_float32_stays_float32_and_learns():
     X, y, params = _problem(1, np.float32)
     rng = np.random.default_rng(0)
-    new, history = mlp.train(ref.net, params, X, y, sgd.with_rate(STEPS["momentum"], 0.05), epochs=30,
+    new, history = mlp.fit(ref.net, params, X, y, sgd.with_rate(STEPS["momentum"], 0.05), epochs=30,
                              batches=lambda X, Y: ref.iterate_minibatches(X, Y, 8, True, rng), validation=(X, y))
     assert {v.dtype for v in new.values()} == {np.dtype(np.float32)}
     assert history["loss"][-1] < 0.5 * history["loss"][0]
@@ -213,7 +213,7 @@ def test_train_adds_the_penalty_gradient():
     X, y, params = _problem(2)
     lam = 0.3
     penalty = lambda p: {k: 2 * lam * v for k, v in p.items()}  # noqa: E731
-    new, _ = mlp.train(ref.net, params, X, y, sgd.with_rate(STEPS["sgd"], 0.1), epochs=1, penalty_grad=penalty)
+    new, _ = mlp.fit(ref.net, params, X, y, sgd.with_rate(STEPS["sgd"], 0.1), epochs=1, penalty_grad=penalty)
     grads = ref.net.backward(ref.net.one_hot(y, 3), params, ref.net.forward(X, params)[1])
     for key in params:
         np.testing.assert_allclose(new[key], params[key] - 0.1 * (grads[key] + 2 * lam * params[key]), rtol=1e-12)
@@ -222,7 +222,7 @@ def test_train_adds_the_penalty_gradient():
 def test_train_early_stopping_needs_validation():
     X, y, params = _problem()
     with pytest.raises(ValueError):
-        mlp.train(ref.net, params, X, y, sgd.with_rate(STEPS["sgd"], 0.1), early_stopping=(lambda v, p: (0, 0), 2))
+        mlp.fit(ref.net, params, X, y, sgd.with_rate(STEPS["sgd"], 0.1), early_stopping=(lambda v, p: (0, 0), 2))
 
 
 @pytest.mark.parametrize("assignment", ["06_regularizacion", "07_keras"])

@@ -3,7 +3,7 @@
 The network itself (03's activations, 04's forward/backward) is the file that ships with notebooks 05 and 06
 (`source/05_sgd/red.py`), loaded from there so it exists once; 05's He initialisation and Adam are those that
 ship with 06 (`source/06_regularizacion/optimizacion.py`). Added here: 05's remaining graded pieces (SGD,
-momentum, mini-batches) in the forms `course.mlp.train` and `course.sgd` take, and a float32-preserving,
+momentum, mini-batches) in the forms `course.mlp.fit` and `course.sgd` take, and a float32-preserving,
 in-place SGD step for timing.
 """
 
@@ -52,7 +52,7 @@ def iterate_minibatches(X, y, batch_size, shuffle=True, rng=None):
 
 
 def sgd_in_place(lr):
-    """A `course.mlp.train` step for timing: θ += (−η)∇θ in the parameters' own arrays and dtype (it
+    """A `course.mlp.fit` step for timing: θ += (−η)∇θ in the parameters' own arrays and dtype (it
     modifies the params it receives, so pass a fresh copy to `train`)."""
     def step(params, grads, state):
         for key in params:
@@ -63,7 +63,7 @@ def sgd_in_place(lr):
 
 
 def minibatches(batch_size, seed=0):
-    """`course.mlp.train`'s `batches`: shuffled mini-batches of `batch_size`, one generator for all epochs."""
+    """`course.mlp.fit`'s `batches`: shuffled mini-batches of `batch_size`, one generator for all epochs."""
     rng = np.random.default_rng(seed)
     return lambda X, Y: iterate_minibatches(X, Y, batch_size, True, rng)
 
