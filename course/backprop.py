@@ -12,10 +12,8 @@ estudiante: los valores de su `graph_forward` (ejercicio 1) y ∂F/∂a, ∂F/�
 `reveal` dice qué se ve en cada paso, `figure_step` lo dibuja y `frame` es la función del widget.
 """
 
-import io
 from collections.abc import Callable
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
@@ -187,10 +185,7 @@ def render_png(values: Values, input_grads: tuple[float, float] | None, step: in
     Se dibuja sin recortar bordes (`bbox_inches` fijo), lo que la hace rápida (< 150 ms).
     """
     fig, _ = figure_step(values, input_grads, step)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    plt.close(fig)
-    return buffer.getvalue()
+    return plots.to_png(fig, dpi)
 
 
 def frame(a: float, b: float, step: int,

@@ -12,7 +12,6 @@ se prueba sin navegador; `widget` solo arma los controles.
 """
 
 import dataclasses
-import io
 from collections.abc import Callable
 
 import matplotlib.pyplot as plt
@@ -274,9 +273,7 @@ class Playground:
 
     def png(self) -> bytes:
         """La figura dibujada de nuevo como PNG (lo que recibe el navegador en cada tic)."""
-        buffer = io.BytesIO()
-        self.draw().savefig(buffer, format="png", dpi=100, pil_kwargs={"compress_level": 1})  # rápido de comprimir
-        return buffer.getvalue()
+        return plots.to_png(self.draw(), dpi=100, compress_level=1)
 
     def check(self):
         """Llama una vez a tus funciones que usa el playground: si alguna es el esqueleto, lanza NotImplementedError."""

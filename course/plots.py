@@ -20,8 +20,6 @@ STYLE = {
 }
 #: Ancho útil de la salida de una celda en JupyterLab (editor ≈ 966 px menos su margen izquierdo), en píxeles.
 CELL_WIDTH_PX = 880
-#: Tamaño mínimo de letra (en puntos) de las figuras: a 100 dpi, 7 pt se ven como ≈ 10 px.
-MIN_FONT_PT = 7
 
 
 def fit_size(width: float, height: float, dpi: float = STYLE["figure.dpi"]) -> tuple[float, float]:
@@ -45,10 +43,12 @@ def figure(ncols=1, nrows=1, width=4.5, height=4.0, **kwargs):
     return plt.subplots(nrows, ncols, figsize=fit_size(width * ncols, height * nrows), **kwargs)
 
 
-def to_png(fig, dpi: float | None = None) -> bytes:
-    """La figura como PNG (bytes), sin recortar bordes (más rápido que `bbox_inches="tight"`), y la cierra."""
+def to_png(fig, dpi: float | None = None, compress_level: int | None = None) -> bytes:
+    """La figura como PNG (bytes), sin recortar bordes (más rápido que `bbox_inches="tight"`), y la cierra
+    para pyplot (se puede volver a dibujar). `compress_level` 1 comprime más rápido (widgets que se redibujan)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    extra = {"pil_kwargs": {"compress_level": compress_level}} if compress_level is not None else {}
+    fig.savefig(buffer, format="png", dpi=dpi, **extra)
     plt.close(fig)
     return buffer.getvalue()
 
