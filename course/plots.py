@@ -45,7 +45,7 @@ def figure(ncols=1, nrows=1, width=4.5, height=4.0, **kwargs):
 
 def to_png(fig, dpi: float | None = None, compress_level: int | None = None) -> bytes:
     """La figura como PNG (bytes), sin recortar bordes (más rápido que `bbox_inches="tight"`), y la cierra
-    para pyplot (se puede volver a dibujar). `compress_level` 1 comprime más rápido (widgets que se redibujan)."""
+    (se puede volver a dibujar). `compress_level` 1 comprime más rápido (widgets que se actualizan a menudo)."""
     buffer = io.BytesIO()
     extra = {"pil_kwargs": {"compress_level": compress_level}} if compress_level is not None else {}
     fig.savefig(buffer, format="png", dpi=dpi, **extra)
