@@ -15,11 +15,11 @@ Every function writes a new file (never its input) and returns it with a list of
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from pathlib import Path
 
 from autograder import roster
+from autograder.importer import student_id
 from autograder.model import STATUS_ES, Result
 from autograder.results import table
 
@@ -160,8 +160,7 @@ def moodle_feedback_zip(root: Path, assignment: str, output: Path) -> tuple[Path
 
 def _key(text: str) -> str:
     """Comparable form of an id or a name: no accents or case, words sorted (Canvas writes «Pérez, Ana»)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(sorted(ascii_text.casefold().replace(",", " ").split()))
+    return " ".join(sorted(student_id(text).split("_")))
 
 
 def fill_canvas(root: Path, assignment: str, gradebook: Path, output: Path,
