@@ -31,7 +31,8 @@ class Limits:
     """Per-submission limits (seconds, bytes, characters); each is an option of `grade` (see `cli`)."""
     cell_timeout: int = _limit(60, "seconds per cell (nbgrader interrupts the cell, later cells still run)")
     notebook_timeout: int = _limit(600, "seconds per notebook (the whole process tree is killed)", flag="--timeout")
-    memory: int = _limit(3 * 2**30, "MiB of address space per kernel", unit=2**20)
+    # TensorFlow (07) reserves about 3.3 GiB of address space and keeps about 1.5–1.9 GiB resident.
+    memory: int = _limit(6 * 2**30, "MiB of address space per kernel", unit=2**20)
     processes: int = _limit(256, "processes per kernel (with isolation)")
     file_size: int = _limit(100 * 2**20, "MiB per file the kernel writes", unit=2**20)
     output_chars: int = _limit(20_000, "characters kept per output in the stored notebook", flag="--output-limit")
