@@ -31,22 +31,26 @@ class Outcome:
         return bool(self.killed_by) and not self.own_error
 
 
-def _submissions(assignment, with_mutants, first_only):
+def _submissions(assignment, with_mutants, first_only, with_wrong):
     """`{student: notebook}` and `{student: (kind, grade_id)}` to grade for one assignment."""
     submissions = {"source": notebook_path(assignment, "source"), "release": notebook_path(assignment, "release")}
     kinds = {"source": ("source", ""), "release": ("release", "")}
     if with_mutants:
         for student, (kind, gid, _, notebook) in mutants.variants(assignment, first_only).items():
+            if kind == "wrong" and not with_wrong:
+                continue
             submissions[student] = notebook
             kinds[student] = (kind, gid)
     return submissions, kinds
 
 
 def check_many(assignments: list[str], with_mutants: bool = False, first_only: bool = False,
-               workers: int | None = None, progress=None) -> list[Outcome]:
+               workers: int | None = None, progress=None, wrong_in: set[str] | None = None) -> list[Outcome]:
     """Grade source, release and (optionally) the mutants of several assignments in one parallel batch
-    through the grading pipeline; a list of `Outcome`."""
-    prepared = {a: _submissions(a, with_mutants, first_only) for a in assignments}
+    through the grading pipeline; a list of `Outcome`. `wrong_in`: the assignments whose wrong versions are
+    graded (default: all); the others get only their alternatives."""
+    prepared = {a: _submissions(a, with_mutants, first_only, wrong_in is None or a in wrong_in)
+                for a in assignments}
     errors = {}
 
     def keep_errors(job, result, notebook):

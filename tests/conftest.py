@@ -34,6 +34,13 @@ def stub(*args, **kwargs):
     raise NotImplementedError()
 
 
+def pytest_collection_modifyitems(items):
+    """Browser and hub tests are `full` tests too: `make test` leaves them to `make test-full`."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("hub"):
+            item.add_marker(pytest.mark.full)
+
+
 @pytest.fixture(autouse=True)
 def close_figures():
     """Close the figures a test opened (Matplotlib keeps them otherwise)."""

@@ -1,6 +1,6 @@
 """The student kit (`python -m autograder kit`): only `course` in the wheel, no answers anywhere, and it works.
 
-The slow test installs the kit into a fresh venv: the kit's wheel with `pip --no-index --no-deps`, third-party
+The `full` test installs the kit into a fresh venv: the kit's wheel with `pip --no-index --no-deps`, third-party
 packages borrowed from the running venv through a `.pth` (symlinks to everything except this project), so
 nothing is downloaded. It then runs every release notebook top to bottom with that venv's kernel, from
 outside the repository. Allowed errors, each caused by an unfinished exercise:
@@ -92,7 +92,7 @@ def kit_env(home):
     return env
 
 
-@pytest.mark.slow
+@pytest.mark.full
 def test_student_kit_is_safe_and_works(tmp_path):
     kit = build(dist=tmp_path / "dist")
     leaked = problems(kit)  # asserted last, so that one run reports everything

@@ -92,7 +92,7 @@ def answered(notebook, text):
     return notebook
 
 
-@pytest.mark.slow
+@pytest.mark.full
 def test_end_to_end_and_same_scores_as_plain_nbgrader(course, tmp_path):
     """import -> grade (the reference proves an assignment with a manual cell) -> manual scores -> feedback ->
     export, and the autograded scores equal plain `nbgrader autograde` of the same file."""

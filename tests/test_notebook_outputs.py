@@ -41,7 +41,7 @@ def label_px(text):
     return TextPath((0, 0), text, prop=LABEL_FONT).get_extents().width
 
 
-@pytest.mark.slow
+@pytest.mark.full
 @pytest.mark.parametrize("assignment", NOTEBOOKS)
 def test_solved_notebook_reads_well_at_cell_width(assignment):
     nb = executed(notebook_path(assignment))
