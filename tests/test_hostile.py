@@ -119,7 +119,8 @@ def cases(root, port):
             2 if ISOLATED else None, "needs review"),
         "linea_10mb": (with_code(SOLUTION + "\nprint('x' * 10_000_000)\n"), 2, "ok"),
         "100k_lineas": (with_code(SOLUTION + "\nfor i in range(100_000):\n    print(i)\n"), 2, "ok"),
-        "memoria_4gb": (with_code("big = np.ones(4 * 2**30, dtype=np.uint8)\n" + SOLUTION), 0, "ok"),
+        "memoria_excesiva": (with_code(f"big = np.ones({Limits().memory + 2**30}, dtype=np.uint8)\n" + SOLUTION), 0,
+                             "ok"),  # 1 GiB over the limit: MemoryError in the cell
         "fichero_enorme": (with_code("try:\n    open('grande.bin', 'wb').write(bytes(200 * 2**20))\n"
                                      "    raise RuntimeError('sin límite de fichero')\nexcept OSError:\n    pass\n"
                                      + SOLUTION), 2, "needs review"),  # `open` is flagged by the scan
