@@ -18,9 +18,19 @@ FIELDS = ("student", "assignment", "cell", "score", "comment")
 
 def manual_ids(gb, assignment: str) -> set[str]:
     """Grade ids of the manually graded cells of `assignment` registered in the gradebook `gb`."""
-    notebook = gb.find_notebook(assignment, assignment)
-    grades = {c.name for c in notebook.grade_cells}
-    return (grades & {c.name for c in notebook.solution_cells}) | {c.name for c in notebook.task_cells}
+    found = set()
+    for notebook in gb.find_assignment(assignment).notebooks:
+        grades = {c.name for c in notebook.grade_cells}
+        found |= (grades & {c.name for c in notebook.solution_cells}) | {c.name for c in notebook.task_cells}
+    return found
+
+
+def notebook_of(gb, assignment: str, cell: str) -> str:
+    """The name of the notebook of `assignment` holding the grade cell `cell` (raises `MissingEntry`)."""
+    for notebook in gb.find_assignment(assignment).notebooks:
+        if any(c.name == cell for c in notebook.grade_cells):
+            return notebook.name
+    raise MissingEntry()
 
 
 def cells(root: Path, assignment: str) -> set[str]:
@@ -92,7 +102,8 @@ def import_scores(root: Path, path: Path) -> tuple[list[str], list[str]]:
         for line, row in enumerate(rows, start=2):
             student, assignment, cell = row["student"], row["assignment"], row["cell"]
             try:
-                grade = gb.find_grade(cell, assignment, assignment, student)
+                notebook = notebook_of(gb, assignment, cell)
+                grade = gb.find_grade(cell, notebook, assignment, student)
             except MissingEntry:
                 problems.append(f"line {line}: no graded submission {student}/{assignment} with cell {cell}")
                 continue
@@ -107,7 +118,7 @@ def import_scores(root: Path, path: Path) -> tuple[list[str], list[str]]:
             grade.manual_score, grade.needs_manual_grade = score, False
             if row.get("comment"):
                 try:
-                    gb.find_comment(cell, assignment, assignment, student).manual_comment = row["comment"]
+                    gb.find_comment(cell, notebook, assignment, student).manual_comment = row["comment"]
                 except MissingEntry:
                     problems.append(f"line {line}: {cell} takes no comment; score written")
             changed.append(f"{student}/{assignment}")
