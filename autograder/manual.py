@@ -25,11 +25,14 @@ def manual_ids(gb, assignment: str) -> set[str]:
     return found
 
 
-def notebook_of(gb, assignment: str, cell: str) -> str:
-    """The name of the notebook of `assignment` holding the grade cell `cell` (raises `MissingEntry`)."""
-    for notebook in gb.find_assignment(assignment).notebooks:
-        if any(c.name == cell for c in notebook.grade_cells):
-            return notebook.name
+def find_grade(gb, assignment: str, cell: str, student: str):
+    """`(notebook name, Grade)` of the grade or task cell `cell` in `student`'s submission of `assignment`, in
+    whichever notebook holds it (nbgrader's `find_grade` needs the notebook and finds no task cell). Raises
+    `MissingEntry`."""
+    for notebook in gb.find_submission(assignment, student).notebooks:
+        for grade in notebook.grades:
+            if grade.name == cell:
+                return notebook.name, grade
     raise MissingEntry()
 
 
@@ -102,8 +105,7 @@ def import_scores(root: Path, path: Path) -> tuple[list[str], list[str]]:
         for line, row in enumerate(rows, start=2):
             student, assignment, cell = row["student"], row["assignment"], row["cell"]
             try:
-                notebook = notebook_of(gb, assignment, cell)
-                grade = gb.find_grade(cell, notebook, assignment, student)
+                notebook, grade = find_grade(gb, assignment, cell, student)
             except MissingEntry:
                 problems.append(f"line {line}: no graded submission {student}/{assignment} with cell {cell}")
                 continue
