@@ -95,8 +95,9 @@ def summary(outcomes: list[Outcome]) -> list[str]:
 
 
 def run_check(assignments: list[str] | None = None, with_mutants: bool = False,
-              first_only: bool = False) -> list[Outcome]:
-    """Check the given assignments (default: all); print the table; return the outcomes."""
-    outcomes = check_many(assignments or assignment_names(), with_mutants, first_only, progress=sys.stderr)
+              first_only: bool = False, source_root: Path = COURSE_ROOT) -> list[Outcome]:
+    """Check the given assignments of `source_root` (default: all); print the table; return the outcomes."""
+    outcomes = check_many(assignments or assignment_names(source_root), with_mutants, first_only, progress=sys.stderr,
+                          source_root=source_root)
     print("\n".join(summary(outcomes)))
     return outcomes

@@ -11,10 +11,9 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import assignments, feedback, manual, results
+from autograder import assignments, feedback, results
 from autograder.cli import main
-from autograder.export import export
-from autograder.importer import import_folder, import_moodle
+from autograder.importer import import_folder
 from autograder.model import Result
 
 A = "ps1"
@@ -175,17 +174,18 @@ def _moodle_zip(course, path):
 
 
 @pytest.mark.slow
-def test_end_to_end_and_same_scores_as_plain_nbgrader(course, tmp_path):
-    """import (Moodle zip) -> grade -> manual scores -> feedback -> export -> report, and every cell's autograded
-    score equals plain `nbgrader autograde` of the same files."""
+def test_end_to_end_and_same_scores_as_plain_nbgrader(course, tmp_path, capsys):
+    """`python -m autograder` import (Moodle zip) -> grade -> manual -> feedback -> export -> report -> check, and
+    every cell's autograded score equals plain `nbgrader autograde` of the same files."""
+    from autograder.check import check_many
     from autograder.nbgrader_setup import api, prepare_course, read_scores
-    from autograder.pipeline import grade
     from autograder.report import pass_rates
 
     root = tmp_path / "root"
-    report = import_moodle(root, _moodle_zip(course, tmp_path / "moodle.zip"), A, course)
-    assert len(report.stored) == 3 and "Blas Díaz_7: missing problem2.ipynb; graded without it" in report.skipped
-    done = {r.student: r for r in grade(root, [A], workers=2, progress=None, source_root=course)}
+    cli = ["--root", str(root), "--source-root", str(course)]
+    assert main(["import", str(_moodle_zip(course, tmp_path / "moodle.zip")), A, *cli]) == 0
+    assert "Blas Díaz_7: missing problem2.ipynb; graded without it" in capsys.readouterr().out
+    assert main(["grade", A, "--workers", "2", *cli]) == 0
     ana, blas = results.load(root, "ana_perez", A), results.load(root, "blas_diaz", A)
     assert ana.status == blas.status == "pending manual", (ana.reasons, blas.reasons)
     assert sorted(ana.pending) == ["explicacion", "mediana_manual", "tarea_grafico"]
@@ -200,23 +200,29 @@ def test_end_to_end_and_same_scores_as_plain_nbgrader(course, tmp_path):
 
     plain = tmp_path / "plain"  # the same files graded by nbgrader alone
     prepare_course(A, plain, course)
-    for student in ("ana_perez", "blas_diaz"):
+    for student, graded in (("ana_perez", ana), ("blas_diaz", blas)):
         shutil.copytree(root / "submitted" / student / A, plain / "submitted" / student / A)
         assert api(plain).autograde(A, student, force=True, create=True)["success"]
-        assert {g: list(v) for g, v in read_scores(plain, A, student).items()} == done[student].grades
+        assert {g: list(v) for g, v in read_scores(plain, A, student).items()} == graded.grades
 
     scores = tmp_path / "manual.csv"
     scores.write_text("student,assignment,cell,score,comment\n"
                       f"ana_perez,{A},explicacion,2,Muy clara.\nana_perez,{A},mediana_manual,0.5,Falta un caso.\n"
                       f"ana_perez,{A},tarea_grafico,1,\nblas_diaz,{A},explicacion,0,\n", encoding="utf-8")
-    changed, problems = manual.import_scores(root, scores)
-    assert changed == [f"ana_perez/{A}", f"blas_diaz/{A}"] and problems == []
+    assert main(["manual", str(scores), *cli]) == 0
     ana = results.load(root, "ana_perez", A)
     assert ana.status == "ok" and ana.score == 9.5 and ana.comments["mediana_manual"] == "Falta un caso."
-    page, = feedback.write(root, [ana], course)
-    text = page.read_text(encoding="utf-8")
+    assert main(["feedback", A, *cli]) == 0
+    text = (root / "feedback" / "ana_perez" / A / f"{A}.html").read_text(encoding="utf-8")
     assert "<h2>problem2.ipynb</h2>" in text and "Falta un caso." in text and "9.5 / 10" in text
-    export(root, [A])
+    blas_page = (root / "feedback" / "blas_diaz" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "No se recibió el cuaderno problem2.ipynb" in blas_page
+    assert main(["export", A, "--root", str(root)]) == 0
     rows = {r["student"]: r for r in csv.DictReader(open(root / "grades.csv", encoding="utf-8"))}
     assert rows["ana_perez"][f"{A} score"] == "9.5" and rows["blas_diaz"][f"{A} status"] == "pending manual"
+    assert main(["report", A, "--root", str(root)]) == 0 and (root / "reports" / f"{A}_puntuaciones.png").exists()
     assert pass_rates(root, A)["correct_media"] == (1, 2)
+
+    outcomes = {o.kind: o for o in check_many([A], workers=2, source_root=course)}
+    assert outcomes["release"].score == 0 and outcomes["release"].ok
+    assert outcomes["source"].score == 6 and outcomes["source"].max_score == 10  # 4 points are graded by hand
