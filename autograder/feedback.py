@@ -56,9 +56,12 @@ def hidden_descriptions(source_nb):
 
 def exercises(source_nb) -> dict[str, str]:
     """`{grade_id: label}` of the test cells: «Ejercicio 3 · perceptron_update», from the last «Ejercicio N»
-    heading and the last solution cell above the test (the grade id when there is neither)."""
+    heading and the last solution cell above the test in the same notebook (the grade id when there is neither)."""
     labels, heading, function = {}, None, None
-    for cell in source_nb.cells:
+    starts = _starts(source_nb)
+    for index, cell in enumerate(source_nb.cells):
+        if index in starts:
+            heading, function = None, None
         meta = nbgrader(cell)
         if cell.cell_type == "markdown" and (found := EXERCISE.findall(cell.source)):
             heading, function = found[-1], None
