@@ -158,9 +158,7 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
     manual = {gid for gid, c in integrity.grade_cells(source).items()
               if nbgrader(c).get("task") or (nbgrader(c).get("grade") and nbgrader(c).get("solution"))}
     graded = integrity.grade_cells(notebook) if notebook is not None else {}
-    order = list(graded)
-    first_hidden = min((order.index(g) for g in descriptions if g in graded), default=len(order))
-    before_hidden = set(order[:first_hidden])
+    before_hidden = _before_hidden(notebook, descriptions) if notebook is not None else set()
     if submitted is None and notebook is not None:
         submitted = nbformat.from_dict({"cells": [{**c, "outputs": []} if c.cell_type == "code" else c
                                                   for c in notebook.cells]})
@@ -233,6 +231,20 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
     body += [verdict(gid, None) for gid in result.grades if gid not in shown and submitted is not None]
     return (f'<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>")
+
+
+def _before_hidden(notebook: nbformat.NotebookNode, hidden: dict) -> set[str]:
+    """Grade ids of the cells that ran before any `hidden` test cell in the same kernel (each notebook of an
+    assignment runs in its own)."""
+    starts, found, seen_hidden = _starts(notebook), set(), False
+    for index, cell in enumerate(notebook.cells):
+        seen_hidden = seen_hidden and index not in starts
+        gid = nbgrader(cell).get("grade_id")
+        if gid in hidden:
+            seen_hidden = True
+        elif gid and not seen_hidden:
+            found.add(gid)
+    return found
 
 
 def _starts(notebook: nbformat.NotebookNode) -> dict[int, str]:

@@ -144,6 +144,15 @@ def test_feedback_page_of_a_submission_missing_a_notebook(course, tmp_path):
     assert "<math" in text and "pendiente de corrección manual" in text
 
 
+def test_a_hidden_test_hides_messages_only_in_its_own_notebook(course):
+    """Each notebook runs in its own kernel: problem1's hidden test was never in problem2's."""
+    merged = assignments.read_merged(assignments.notebooks(A, "source", course))
+    hidden = feedback.hidden_descriptions(merged)
+    assert set(hidden) == {"squares_hidden"}
+    assert feedback._before_hidden(merged, hidden) == {"intro1", "squares", "correct_squares", "intro2", "leer",
+                                                       "media", "correct_media", "mediana_manual", "tarea_grafico"}
+
+
 def test_grade_ids_repeated_across_notebooks_are_refused(course, tmp_path):
     """Scores are keyed by grade id: two notebooks of one assignment may not share one."""
     from autograder.nbgrader_setup import max_scores
