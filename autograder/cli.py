@@ -20,7 +20,7 @@ from autograder.model import Limits
 def cmd_release(args):
     release.generate(args.assignments, args.source_root, args.source_root)
     problems = [p for a in (args.assignments or release.assignment_names(args.source_root))
-                for p in release.leaks(a, args.source_root)]
+                for p in release.leaks(a, args.source_root, args.source_root)]
     print("\n".join(problems) or "release/ generated; no solution or hidden-test text in it.")
     return 1 if problems else 0
 

@@ -15,6 +15,7 @@ from autograder import assignments, feedback, results
 from autograder.cli import main
 from autograder.importer import import_folder
 from autograder.model import Result
+from autograder.release import leaks
 
 A = "ps1"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -95,6 +96,19 @@ def test_notebooks_of_an_assignment_and_of_the_course(course):
     assert assignments.parts(merged) == ["problem1.ipynb", "problem2.ipynb"]
     again = assignments.split(merged)
     assert [len(nb.cells) for nb in again.values()] == [len(PROBLEM1.cells), len(PROBLEM2.cells)]
+
+
+def test_release_of_another_course_checks_every_notebook(course, tmp_path, capsys):
+    src = tmp_path / "src"
+    shutil.copytree(course / "source", src / "source")
+    assert main(["release", A, "--source-root", str(src)]) == 0
+    assert "no solution or hidden-test text" in capsys.readouterr().out
+    assert sorted(p.name for p in (src / "release" / A).iterdir()) == [
+        "datos.txt", "jupyter.png", "problem1.ipynb", "problem2.ipynb"]
+    leaked = nbformat.read(src / "release" / A / "problem2.ipynb", as_version=4)
+    leaked.cells[2].source = "def media(xs):\n    return sum(xs) / len(xs)"  # the solution line, released
+    nbformat.write(leaked, src / "release" / A / "problem2.ipynb")
+    assert leaks(A, src, src) == ["ps1/problem2.ipynb cell 2: secret line 'return sum(xs) / len(xs)'"]
 
 
 def test_folder_import_keeps_the_assignments_notebooks_and_names_the_missing(course, tmp_path):
