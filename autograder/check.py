@@ -3,9 +3,10 @@ keep them."""
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from autograder import mutants
-from autograder.assignments import assignment_names, notebook_path
+from autograder import COURSE_ROOT, mutants
+from autograder.assignments import assignment_names
 from autograder.judge import cell_errors
 from autograder.scoring import grade_many
 
@@ -31,9 +32,10 @@ class Outcome:
         return bool(self.killed_by) and not self.own_error
 
 
-def _submissions(assignment, with_mutants, first_only, with_wrong):
-    """`{student: notebook}` and `{student: (kind, grade_id)}` to grade for one assignment."""
-    submissions = {"source": notebook_path(assignment, "source"), "release": notebook_path(assignment, "release")}
+def _submissions(assignment, with_mutants, first_only, with_wrong=True, source_root=COURSE_ROOT):
+    """`{student: notebook or folder of notebooks}` and `{student: (kind, grade_id)}` to grade for one
+    assignment (the mutants: the course's own assignments only)."""
+    submissions = {kind: Path(source_root) / kind / assignment for kind in ("source", "release")}
     kinds = {"source": ("source", ""), "release": ("release", "")}
     if with_mutants:
         for student, (kind, gid, _, notebook) in mutants.variants(assignment, first_only).items():
@@ -45,11 +47,12 @@ def _submissions(assignment, with_mutants, first_only, with_wrong):
 
 
 def check_many(assignments: list[str], with_mutants: bool = False, first_only: bool = False,
-               workers: int | None = None, progress=None, wrong_in: set[str] | None = None) -> list[Outcome]:
-    """Grade source, release and (optionally) the mutants of several assignments in one parallel batch
-    through the grading pipeline; a list of `Outcome`. `wrong_in`: the assignments whose wrong versions are
-    graded (default: all); the others get only their alternatives."""
-    prepared = {a: _submissions(a, with_mutants, first_only, wrong_in is None or a in wrong_in)
+               workers: int | None = None, progress=None, wrong_in: set[str] | None = None,
+               source_root: Path = COURSE_ROOT) -> list[Outcome]:
+    """Grade source, release and (optionally) the mutants of several assignments of `source_root` in one
+    parallel batch through the grading pipeline; a list of `Outcome`. `wrong_in`: the assignments whose wrong
+    versions are graded (default: all); the others get only their alternatives."""
+    prepared = {a: _submissions(a, with_mutants, first_only, wrong_in is None or a in wrong_in, source_root)
                 for a in assignments}
     errors = {}
 
@@ -57,7 +60,7 @@ def check_many(assignments: list[str], with_mutants: bool = False, first_only: b
         errors[job.assignment, job.student] = cell_errors(notebook)
 
     graded = grade_many({a: subs for a, (subs, _) in prepared.items()}, workers=workers, progress=progress,
-                        on_done=keep_errors)
+                        on_done=keep_errors, source_root=source_root)
     outcomes = []
     for a, (_, kinds) in prepared.items():
         for student, r in graded[a].items():
@@ -97,8 +100,9 @@ def summary(outcomes: list[Outcome]) -> list[str]:
 
 
 def run_check(assignments: list[str] | None = None, with_mutants: bool = False,
-              first_only: bool = False) -> list[Outcome]:
-    """Check the given assignments (default: all); print the table; return the outcomes."""
-    outcomes = check_many(assignments or assignment_names(), with_mutants, first_only, progress=sys.stderr)
+              first_only: bool = False, source_root: Path = COURSE_ROOT) -> list[Outcome]:
+    """Check the given assignments of `source_root` (default: all); print the table; return the outcomes."""
+    outcomes = check_many(assignments or assignment_names(source_root), with_mutants, first_only, progress=sys.stderr,
+                          source_root=source_root)
     print("\n".join(summary(outcomes)))
     return outcomes

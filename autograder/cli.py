@@ -1,7 +1,8 @@
 """Command line: `python -m autograder {release,check,import,grade,feedback,export,manual,report,demo,kit} ...`.
 
 Grading commands work on a course root (default: this repository) holding `submitted/`, `autograded/`,
-`feedback/`, `gradebook.db`, `grades.csv` and `reports/`; the assignments always come from `source/`."""
+`feedback/`, `gradebook.db`, `grades.csv` and `reports/`; the assignments come from `source/` of this repository
+or of the course given with `--source-root` (any nbgrader assignment: one or more notebooks and their files)."""
 
 import argparse
 import dataclasses
@@ -17,8 +18,9 @@ from autograder.model import Limits
 
 
 def cmd_release(args):
-    release.generate(args.assignments)
-    problems = [p for a in (args.assignments or release.assignment_names()) for p in release.leaks(a)]
+    release.generate(args.assignments, args.source_root, args.source_root)
+    problems = [p for a in (args.assignments or release.assignment_names(args.source_root))
+                for p in release.leaks(a, args.source_root, args.source_root)]
     print("\n".join(problems) or "release/ generated; no solution or hidden-test text in it.")
     return 1 if problems else 0
 
@@ -34,7 +36,7 @@ def cmd_check(args):
         print("\n".join(summary(results)))
         return 1 if any(r.status == "survived" for r in results) else 0
     try:
-        outcomes = run_check(args.assignments, args.mutants, args.quick)
+        outcomes = run_check(args.assignments, args.mutants, args.quick, args.source_root)
     except (ReferenceFailed, BrokenVersion) as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -44,7 +46,7 @@ def cmd_check(args):
 def cmd_import(args):
     from autograder.importer import import_submissions
 
-    print(import_submissions(args.root, args.source, args.assignment).summary(args.root))
+    print(import_submissions(args.root, args.source, args.assignment, args.source_root).summary(args.root))
     return 0
 
 
@@ -68,7 +70,8 @@ def cmd_grade(args):
     from autograder.results import graded_assignments
 
     try:
-        grade(args.root, args.assignments, args.students, args.force, args.workers, limits_from(args))
+        grade(args.root, args.assignments, args.students, args.force, args.workers, limits_from(args),
+              source_root=args.source_root)
     except ReferenceFailed as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -82,7 +85,7 @@ def cmd_feedback(args):
 
     assignments = args.assignments or results.graded_assignments(args.root)
     done = [r for a in assignments for s in results.roster(args.root) if (r := results.load(args.root, s, a))]
-    print(f"{len(feedback.write(args.root, done))} feedback page(s) in {Path(args.root) / 'feedback'}")
+    print(f"{len(feedback.write(args.root, done, args.source_root))} feedback page(s) in {Path(args.root) / 'feedback'}")
     return 0
 
 
@@ -129,7 +132,7 @@ def cmd_manual(args):
 
     changed, problems = manual.import_scores(args.root, args.scores)
     done = [r for pair in changed if (r := results.load(args.root, *pair.split("/")))]
-    feedback.write(args.root, done)
+    feedback.write(args.root, done, args.source_root)
     export(args.root, results.graded_assignments(args.root))
     print("\n".join(problems + [f"manual scores of {len(changed)} submission(s); feedback and grades.csv rewritten"]))
     return 1 if problems else 0
@@ -191,6 +194,9 @@ def main(argv=None):
             p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
         if name not in ("release", "check", "demo"):
             p.add_argument("--root", default=str(COURSE_ROOT), help="course root (default: this repository)")
+        if name in ("release", "check", "import", "grade", "feedback", "manual"):
+            p.add_argument("--source-root", type=Path, default=COURSE_ROOT,
+                           help="the course whose source/ (and release/) hold the assignments (default: this repository)")
         if name == "check":
             p.add_argument("--mutants", action="store_true", help="also grade every wrong/alternative version")
             p.add_argument("--auto-mutants", action="store_true", help="automatic mutation analysis of every solution (NumPy assignments): single-point AST mutations run against the notebook's tests; exit 1 on a survivor not listed in autograder/mutants/equivalent.py")

@@ -19,7 +19,7 @@ from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from autograder import COURSE_ROOT, integrity, results as stored
-from autograder.assignments import nbgrader, notebook_path
+from autograder.assignments import nbgrader, notebooks, parts, read_merged
 from autograder.model import STATUS_ES, Result
 from autograder.release import secret_lines
 
@@ -56,9 +56,12 @@ def hidden_descriptions(source_nb):
 
 def exercises(source_nb) -> dict[str, str]:
     """`{grade_id: label}` of the test cells: «Ejercicio 3 · perceptron_update», from the last «Ejercicio N»
-    heading and the last solution cell above the test (the grade id when there is neither)."""
+    heading and the last solution cell above the test in the same notebook (the grade id when there is neither)."""
     labels, heading, function = {}, None, None
-    for cell in source_nb.cells:
+    starts = _starts(source_nb)
+    for index, cell in enumerate(source_nb.cells):
+        if index in starts:
+            heading, function = None, None
         meta = nbgrader(cell)
         if cell.cell_type == "markdown" and (found := EXERCISE.findall(cell.source)):
             heading, function = found[-1], None
@@ -148,16 +151,14 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
     """The HTML page of one submission: `submitted` is the student's notebook as handed in (None: only the
     sources of the graded `notebook`, without outputs); `notebook` (the autograded one, or None) only gives
     the failure messages allowed above. The assignment's source and release notebooks come from `source_root`."""
-    source = nbformat.read(notebook_path(assignment, "source", source_root), as_version=4)
-    release = nbformat.read(notebook_path(assignment, "release", source_root), as_version=4)
+    source = read_merged(notebooks(assignment, "source", source_root))
+    release = read_merged(notebooks(assignment, "release", source_root))
     descriptions = hidden_descriptions(source)
     labels = exercises(source)
     manual = {gid for gid, c in integrity.grade_cells(source).items()
               if nbgrader(c).get("task") or (nbgrader(c).get("grade") and nbgrader(c).get("solution"))}
     graded = integrity.grade_cells(notebook) if notebook is not None else {}
-    order = list(graded)
-    first_hidden = min((order.index(g) for g in descriptions if g in graded), default=len(order))
-    before_hidden = set(order[:first_hidden])
+    before_hidden = _before_hidden(notebook, descriptions) if notebook is not None else set()
     if submitted is None and notebook is not None:
         submitted = nbformat.from_dict({"cells": [{**c, "outputs": []} if c.cell_type == "code" else c
                                                   for c in notebook.cells]})
@@ -211,8 +212,14 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
     body.append("</table>")
     if submitted is None:
         body.append("<p>No hay cuaderno entregado que mostrar.</p>")
+    elif parts(submitted) and (missing := [n for n in parts(release) if n not in parts(submitted)]):
+        body.append(f'<p class="msg">No se recibió {"el cuaderno" if len(missing) == 1 else "los cuadernos"} '
+                    f'{html.escape(", ".join(missing))}: sus ejercicios se calificaron con 0.</p>')
+    starts = _starts(submitted) if len(parts(release)) > 1 else {}
     shown = set()
-    for cell in submitted.cells if submitted is not None else []:
+    for index, cell in enumerate(submitted.cells if submitted is not None else []):
+        if index in starts:
+            body.append(f"<h2>{html.escape(starts[index])}</h2>")
         gid = nbgrader(cell).get("grade_id")
         if nbgrader(cell).get("grade") and gid in result.grades and gid not in shown:
             shown.add(gid)
@@ -226,14 +233,38 @@ def render(result: Result, notebook: nbformat.NotebookNode | None, assignment: s
             f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>")
 
 
+def _before_hidden(notebook: nbformat.NotebookNode, hidden: dict) -> set[str]:
+    """Grade ids of the cells that ran before any `hidden` test cell in the same kernel (each notebook of an
+    assignment runs in its own)."""
+    starts, found, seen_hidden = _starts(notebook), set(), False
+    for index, cell in enumerate(notebook.cells):
+        seen_hidden = seen_hidden and index not in starts
+        gid = nbgrader(cell).get("grade_id")
+        if gid in hidden:
+            seen_hidden = True
+        elif gid and not seen_hidden:
+            found.add(gid)
+    return found
+
+
+def _starts(notebook: nbformat.NotebookNode) -> dict[int, str]:
+    """`{index of its first cell: file name}` of each notebook `merge`d into `notebook`."""
+    starts, index = {}, 0
+    for name, count in notebook.get("metadata", {}).get("autograder", {}).get("parts", []):
+        starts.setdefault(index, name)
+        index += count
+    return starts
+
+
 #: Copied next to each page: `nbgrader release_feedback` needs them (the secret names the page in the exchange,
 #: so each student can fetch only their own feedback).
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
-def _read(path):
+def _read(paths: list[Path]) -> nbformat.NotebookNode | None:
+    """The notebooks at `paths` that exist, `merge`d (None: none, or one unreadable: it shows no cells)."""
     try:
-        return nbformat.read(path, as_version=4) if path is not None and path.exists() else None
+        return read_merged(found) if (found := [p for p in paths if p.exists()]) else None
     except Exception:  # noqa: BLE001 - an unreadable notebook shows no cells
         return None
 
@@ -244,9 +275,10 @@ def write(root: Path, results: list[Result], source_root: Path = COURSE_ROOT) ->
     paths = []
     for result in results:
         stored.complete(root, result)
-        graded = _read(Path(root) / "autograded" / result.student / result.assignment / f"{result.assignment}.ipynb")
+        names = [p.name for p in notebooks(result.assignment, "release", source_root)]
+        graded = _read([Path(root) / "autograded" / result.student / result.assignment / n for n in names])
         folder = Path(root) / "submitted" / result.student / result.assignment
-        submitted = _read(next(iter(sorted(folder.glob("*.ipynb"))), None))
+        submitted = _read([folder / n for n in names])
         if submitted is not None:
             integrity.truncate_outputs(submitted, OUTPUT_CHARS)
         target = Path(root) / "feedback" / result.student / result.assignment / f"{result.assignment}.html"

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import integrity
-from autograder.assignments import grade_cells
+from autograder.assignments import grade_cells, merge, parts, read_merged, split
 from autograder.model import ChildReport, Job, Limits, Result
 
 INTERRUPTED = ("CellTimeoutError", "KeyboardInterrupt")  # a cell stopped by nbgrader's per-cell timeout
@@ -34,16 +34,20 @@ def read_report(path: Path) -> ChildReport:
 
 def judge(job: Job, release: nbformat.NotebookNode, zero: dict, report: ChildReport | None,
           autograded: Path, limits: Limits, reference: bool = False) -> tuple[Result, nbformat.NotebookNode | None]:
-    """The `Result` of a finished submission and its autograded notebook (or None). `report` is None when the
-    submission was killed at the notebook timeout. The `reference` (the source notebook) is not compared with
-    the `release` notebook."""
+    """The `Result` of a finished submission and its autograded notebooks `merge`d (or None). `release` is the
+    assignment's release notebooks merged, `autograded` the folder nbgrader wrote the graded notebooks to.
+    `report` is None when the submission was killed at the notebook timeout. The `reference` (the source
+    notebooks) is not compared with the release. A submission without some of the notebooks is graded for those
+    it has (the others score 0) and says which are missing."""
     result = Result(job.assignment, job.student, grades={gid: list(v) for gid, v in zero.items()})
+    names = parts(release)
     notebook = None
     if report is None:
         result.flag("timeout", f"notebook ran longer than {limits.notebook_timeout} s; stopped")
-    elif report.kind == "graded" and autograded.exists():
+    elif report.kind == "graded" and (graded := [Path(autograded) / n for n in names
+                                                 if (Path(autograded) / n).exists()]):
         result.grades.update(report.grades)
-        notebook = nbformat.read(autograded, as_version=4)
+        notebook = read_merged(graded)
         if any(o.get("ename") in INTERRUPTED for c in notebook.cells for o in c.get("outputs", [])):
             result.flag("timeout", f"a cell ran longer than {limits.cell_timeout} s and was interrupted")
     elif report.kind == "error":
@@ -54,15 +58,19 @@ def judge(job: Job, release: nbformat.NotebookNode, zero: dict, report: ChildRep
         result.flag(status, reason.format(cell_timeout=limits.cell_timeout))
     if reference:
         return result, notebook
-    submitted = next(iter(sorted(Path(job.folder).glob("*.ipynb"))), None)
-    if submitted is None:
+    handed_in = [n for n in names if (Path(job.folder) / n).is_file()]
+    if not handed_in:
         result.flag("missing", "no notebook in the submission folder")
         return result, notebook
+    if len(handed_in) < len(names):
+        result.reasons.append("missing notebook(s), graded without them: "
+                              + ", ".join(n for n in names if n not in handed_in))
     try:
-        submitted_nb = nbformat.read(submitted, as_version=4)
+        submitted_nb = read_merged([Path(job.folder) / n for n in handed_in])
     except Exception as exc:  # noqa: BLE001 - an unreadable notebook is graded as nbgrader saw it
         result.flag("crashed", f"unreadable notebook: {exc}")
     else:
+        release = merge({n: nb for n, nb in split(release).items() if n in handed_in})
         for reason in integrity.tampering(submitted_nb, release):
             result.flag("tampered", reason)
         for reason in integrity.suspicious(submitted_nb, release, assignment=job.assignment):

@@ -18,9 +18,22 @@ FIELDS = ("student", "assignment", "cell", "score", "comment")
 
 def manual_ids(gb, assignment: str) -> set[str]:
     """Grade ids of the manually graded cells of `assignment` registered in the gradebook `gb`."""
-    notebook = gb.find_notebook(assignment, assignment)
-    grades = {c.name for c in notebook.grade_cells}
-    return (grades & {c.name for c in notebook.solution_cells}) | {c.name for c in notebook.task_cells}
+    found = set()
+    for notebook in gb.find_assignment(assignment).notebooks:
+        grades = {c.name for c in notebook.grade_cells}
+        found |= (grades & {c.name for c in notebook.solution_cells}) | {c.name for c in notebook.task_cells}
+    return found
+
+
+def find_grade(gb, assignment: str, cell: str, student: str):
+    """`(notebook name, Grade)` of the grade or task cell `cell` in `student`'s submission of `assignment`, in
+    whichever notebook holds it (nbgrader's `find_grade` needs the notebook and finds no task cell). Raises
+    `MissingEntry`."""
+    for notebook in gb.find_submission(assignment, student).notebooks:
+        for grade in notebook.grades:
+            if grade.name == cell:
+                return notebook.name, grade
+    raise MissingEntry()
 
 
 def cells(root: Path, assignment: str) -> set[str]:
@@ -92,7 +105,7 @@ def import_scores(root: Path, path: Path) -> tuple[list[str], list[str]]:
         for line, row in enumerate(rows, start=2):
             student, assignment, cell = row["student"], row["assignment"], row["cell"]
             try:
-                grade = gb.find_grade(cell, assignment, assignment, student)
+                notebook, grade = find_grade(gb, assignment, cell, student)
             except MissingEntry:
                 problems.append(f"line {line}: no graded submission {student}/{assignment} with cell {cell}")
                 continue
@@ -107,7 +120,7 @@ def import_scores(root: Path, path: Path) -> tuple[list[str], list[str]]:
             grade.manual_score, grade.needs_manual_grade = score, False
             if row.get("comment"):
                 try:
-                    gb.find_comment(cell, assignment, assignment, student).manual_comment = row["comment"]
+                    gb.find_comment(cell, notebook, assignment, student).manual_comment = row["comment"]
                 except MissingEntry:
                     problems.append(f"line {line}: {cell} takes no comment; score written")
             changed.append(f"{student}/{assignment}")

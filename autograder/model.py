@@ -44,7 +44,7 @@ class Job:
     """One submission to grade."""
     assignment: str
     student: str
-    folder: Path  # holds the submitted <assignment>.ipynb (and any files the student handed in)
+    folder: Path  # holds the submitted notebooks of the assignment (and any files the student handed in)
 
 
 @dataclass

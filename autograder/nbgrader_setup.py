@@ -86,13 +86,20 @@ def prepare_course(assignment: str, root: Path, source_root: Path = COURSE_ROOT,
 
 
 def read_scores(root: Path, assignment: str, student: str) -> dict[str, tuple[float, float]]:
-    """`{grade_id: (score, max_score)}` of one autograded submission in the gradebook of `root`."""
+    """`{grade_id: (score, max_score)}` of one autograded submission in the gradebook of `root`, over all the
+    assignment's notebooks (those the student did not hand in score 0)."""
     with gradebook(root) as gb:
-        submission = gb.find_submission_notebook(assignment, assignment, student)
-        return {g.name: (float(g.score or 0.0), float(g.max_score)) for g in submission.grades}
+        return {g.name: (float(g.score or 0.0), float(g.max_score))
+                for nb in gb.find_submission(assignment, student).notebooks for g in nb.grades}
 
 
 def max_scores(root: Path, assignment: str) -> dict[str, float]:
-    """`{grade_id: max}` of an assignment registered in the gradebook of `root`."""
+    """`{grade_id: max}` of an assignment registered in the gradebook of `root`, over all its notebooks. Raises
+    ValueError when two notebooks share a grade id (the grader keys scores by grade id)."""
     with gradebook(root) as gb:
-        return {c.name: float(c.max_score) for c in gb.find_notebook(assignment, assignment).grade_cells}
+        cells = [(nb.name, c.name, float(c.max_score)) for nb in gb.find_assignment(assignment).notebooks
+                 for c in nb.grade_cells]
+    names = [gid for _, gid, _ in cells]
+    if twice := sorted({f"{nb}: {gid}" for nb, gid, _ in cells if names.count(gid) > 1}):
+        raise ValueError(f"{assignment}: grade ids must be unique within the assignment; repeated: {twice}")
+    return {gid: points for _, gid, points in cells}

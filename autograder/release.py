@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import COURSE_ROOT
-from autograder.assignments import assignment_names, notebook_path
+from autograder.assignments import assignment_names, notebooks, read_merged
 from autograder.nbgrader_setup import prepare_course
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
@@ -38,16 +38,17 @@ def secret_lines(source_nb):
     return {line for line in secret - public if len(line) >= 8 and not line.startswith("#")}
 
 
-def leaks(assignment, release_root=COURSE_ROOT):
-    """Problems in the release notebook of `assignment`: region markers or secret lines left in it."""
-    source_nb = nbformat.read(notebook_path(assignment, "source"), as_version=4)
-    release_nb = nbformat.read(notebook_path(assignment, "release", release_root), as_version=4)
+def leaks(assignment, release_root=COURSE_ROOT, source_root=COURSE_ROOT):
+    """Problems in the release notebooks of `assignment`: region markers or secret lines left in them."""
+    secrets = secret_lines(read_merged(notebooks(assignment, "source", source_root)))
+    released = notebooks(assignment, "release", release_root)
     problems = []
-    secrets = secret_lines(source_nb)
-    for i, cell in enumerate(release_nb.cells):
-        problems += [f"{assignment} cell {i}: marker '{m}'" for m in MARKERS if m in cell.source]
-        problems += [f"{assignment} cell {i}: secret line {line!r}"
-                     for line in secrets if line in {x.strip() for x in cell.source.splitlines()}]
+    for path in released:
+        where = assignment if len(released) == 1 else f"{assignment}/{path.name}"
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            problems += [f"{where} cell {i}: marker '{m}'" for m in MARKERS if m in cell.source]
+            problems += [f"{where} cell {i}: secret line {line!r}"
+                         for line in secrets if line in {x.strip() for x in cell.source.splitlines()}]
     return problems
 
 
@@ -60,8 +61,10 @@ def comparable(path):
 def drift(assignments=None):
     """Assignments whose committed release differs from what nbgrader generates from source now."""
     assignments = assignments or assignment_names()
+
+    def released(assignment, root):
+        return [(p.name, comparable(p)) for p in notebooks(assignment, "release", root)]
+
     with tempfile.TemporaryDirectory(prefix="release-check-") as tmp:
         generate(assignments, tmp)
-        return [a for a in assignments
-                if not notebook_path(a, "release").exists()
-                or comparable(notebook_path(a, "release", tmp)) != comparable(notebook_path(a, "release"))]
+        return [a for a in assignments if not released(a, COURSE_ROOT) or released(a, tmp) != released(a, COURSE_ROOT)]

@@ -1,5 +1,5 @@
 """Grading results in the instructor's course root: the nbgrader gradebook (scores, for nbgrader's own
-tools), `autograded/<student>/<assignment>/` (the executed notebook and `autograder.json` with the status)
+tools), `autograded/<student>/<assignment>/` (the executed notebooks and `autograder.json` with the status)
 and the roster (every student with a folder in `submitted/` or a row in the gradebook)."""
 
 import json
@@ -12,6 +12,7 @@ from nbgrader.api import MissingEntry
 
 from autograder import COURSE_ROOT, late, manual
 from autograder import roster as roster_file
+from autograder.assignments import split
 from autograder.model import Result
 from autograder.nbgrader_setup import gradebook, max_scores, prepare_course
 
@@ -34,20 +35,19 @@ def save(root, result, notebook):
     """Store one graded submission: executed notebook, status file, scores in the gradebook."""
     path = result_path(root, result.student, result.assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if notebook is not None:
-        nbformat.write(notebook, path.parent / f"{result.assignment}.ipynb")
-    else:
-        (path.parent / f"{result.assignment}.ipynb").unlink(missing_ok=True)
+    for old in path.parent.glob("*.ipynb"):
+        old.unlink()
+    for name, part in (split(notebook) if notebook is not None else {}).items():
+        nbformat.write(part, path.parent / name)  # nbgrader's layout: one file per notebook, for formgrader
     path.write_text(json.dumps(result.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
     with gradebook(root) as gb:
         gb.update_or_create_student(result.student)
         try:
-            gb.find_submission(result.assignment, result.student)
+            submission = gb.find_submission(result.assignment, result.student)
         except MissingEntry:
-            gb.add_submission(result.assignment, result.student)
-        submitted = gb.find_submission_notebook(result.assignment, result.assignment, result.student)
+            submission = gb.add_submission(result.assignment, result.student)
         by_hand = manual.manual_ids(gb, result.assignment)
-        for grade in submitted.grades:
+        for grade in (g for submitted in submission.notebooks for g in submitted.grades):
             grade.auto_score = result.grades.get(grade.name, [0.0])[0]
             manual.keep_on_regrade(grade, by_hand)
         gb.db.commit()

@@ -239,3 +239,34 @@ def test_solved_notebook_06_playground_trains_pauses_and_steps(lab, browser_page
     assert not changes(3), "the playground kept training after «Pausar»"
     cell.get_by_role("button", name="Paso").click()
     assert changes(), "«Paso» did not redraw the playground"
+
+
+def test_feedback_page_shows_the_exercise_table_and_rendered_formulas(browser_page, tmp_path):
+    """A feedback page opened from its file: the table of points per exercise and the notebook's formulas as
+    MathML that Chromium lays out (no MathJax, no network)."""
+    import nbformat
+
+    from autograder import feedback, mutants
+    from autograder.assignments import grade_cells, notebook_path
+    from autograder.model import Result
+
+    assignment = "01_perceptron"
+    source = nbformat.read(notebook_path(assignment), as_version=4)
+    grades = {gid: [float(c.metadata["nbgrader"]["points"])] * 2 for gid, c in grade_cells(source, "grade").items()}
+    grades[next(iter(grades))][0] = 0.0
+    html_page = feedback.render(Result(assignment, "ana_perez", grades=grades), None, assignment,
+                                mutants.submission(assignment))
+    path = tmp_path / "feedback.html"
+    path.write_text(html_page, encoding="utf-8")
+    page = browser_page
+    page.goto(path.as_uri())
+    rows = page.locator("table").first.locator("tr")  # the first table: points per exercise
+    assert rows.first.inner_text().split() == ["Ejercicio", "Puntos"]
+    exercises = set(feedback.exercises(source)[gid] for gid in grades)
+    assert rows.count() == 1 + len(exercises) and rows.nth(1).inner_text().startswith("Ejercicio 1")
+    formula = page.locator("math").first
+    assert page.evaluate("document.querySelector('math').constructor.name") == "MathMLElement"
+    box = formula.bounding_box()
+    assert box is not None and box["width"] > 0 and box["height"] > 0
+    page.screenshot(path=str(ARTIFACTS / "feedback.png"))  # the top: score, table, first formulas
+    assert (ARTIFACTS / "feedback.png").stat().st_size > 10_000
