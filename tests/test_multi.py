@@ -196,7 +196,7 @@ def _moodle_zip(course, path):
     return path
 
 
-@pytest.mark.slow
+@pytest.mark.full
 def test_end_to_end_and_same_scores_as_plain_nbgrader(course, tmp_path, capsys):
     """`python -m autograder` import (Moodle zip) -> grade -> manual -> feedback -> export -> report -> check, and
     every cell's autograded score equals plain `nbgrader autograde` of the same files."""
