@@ -1,5 +1,5 @@
 """Prove the course: source full marks, release zero, wrong versions lose points in a test cell, alternatives
-keep them."""
+keep them (all of the autograded points: cells graded by hand are reported as pending)."""
 
 import sys
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ class Outcome:
     gid: str = ""  # the solution cell a wrong or alternative version replaces ("all": every one)
     killed_by: tuple = ()  # the test cells that lost points with an error in the graded notebook
     own_error: str = ""  # the error of the replaced solution cell itself (a wrong version proves nothing then)
+    manual: float = 0.0  # points of cells graded by hand: pending, not in `score` / `max_score`
 
     @property
     def ok(self) -> bool:
@@ -67,8 +68,8 @@ def check_many(assignments: list[str], with_mutants: bool = False, first_only: b
             kind, gid = kinds[student]
             failed = errors.get((a, student), {})
             killed_by = tuple(t for t, (score, top) in r.grades.items() if score < top and t in failed)
-            outcomes.append(Outcome(a, student, kind, r.score, r.max_score, r.status, gid, killed_by,
-                                    failed.get(gid, "")))
+            outcomes.append(Outcome(a, student, kind, r.score, r.max_score - r.pending_points, r.status, gid,
+                                    killed_by, failed.get(gid, ""), r.pending_points))
     return outcomes
 
 
@@ -85,7 +86,8 @@ def summary(outcomes: list[Outcome]) -> list[str]:
         source = next(o for o in rows if o.kind == "source")
         release = next(o for o in rows if o.kind == "release")
         lines.append(f"{assignment:<22}{source.score:>4.0f}/{source.max_score:<3.0f}{release.score:>5.0f}/"
-                     f"{release.max_score:<3.0f}{count('wrong'):>10}{count('alternative'):>10}")
+                     f"{release.max_score:<3.0f}{count('wrong'):>10}{count('alternative'):>10}"
+                     + (f"  + {source.manual:g} by hand (pending)" if source.manual else ""))
     lines += [f"killed {o.assignment}: {o.name} by {', '.join(o.killed_by)}"
               for o in outcomes if o.kind == "wrong" and o.ok]
     for o in outcomes:

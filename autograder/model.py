@@ -76,6 +76,11 @@ class Result:
         return sum(m for _, m in self.grades.values())
 
     @property
+    def pending_points(self) -> float:
+        """Points of the manually graded cells without a score yet (part of `max_score`)."""
+        return sum(self.grades[gid][1] for gid in self.pending if gid in self.grades)
+
+    @property
     def full_marks(self) -> bool:
         """Every test passed and nothing went wrong: proof that this environment can grade the assignment (cells
         still to be graded by hand left out)."""

@@ -62,11 +62,17 @@ def grade(root: Path, assignments: list[str] | None = None, students: list[str] 
 
 
 def grade_table(root: Path, assignments: list[str]) -> list[str]:
-    """Lines of a table: student, then `score/max status` per assignment."""
-    rows = results.table(root, assignments)
-    width = max([len(a) for a in assignments] + [22]) + 2
+    """Lines of a table: student, then `score/max status` per assignment (`score/max + N a mano pendientes`
+    while cells graded by hand have no score)."""
+    def cell(r: Result) -> str:
+        if not r.pending:
+            return f"{r.score:g}/{r.max_score:g} {r.status}"
+        text = f"{r.score:g}/{r.max_score - r.pending_points:g} + {r.pending_points:g} a mano pendientes"
+        return text if r.status == "pending manual" else f"{text} {r.status}"
+
+    rows = {student: [cell(row[a]) for a in assignments] for student, row in results.table(root, assignments).items()}
+    width = max([len(a) for a in assignments] + [len(text) for row in rows.values() for text in row] + [22]) + 2
     lines = ["estudiante".ljust(24) + "".join(a.rjust(width) for a in assignments)]
     for student, row in rows.items():
-        cells = [f"{row[a].score:g}/{row[a].max_score:g} {row[a].status}".rjust(width) for a in assignments]
-        lines.append(student.ljust(24) + "".join(cells))
+        lines.append(student.ljust(24) + "".join(text.rjust(width) for text in row))
     return lines

@@ -70,6 +70,16 @@ def test_pending_until_scored_then_kept_when_regraded(course, tmp_path):
     assert rows["blas"][f"{A} status"] == "pending manual"
 
 
+def test_grade_table_shows_points_graded_by_hand_as_pending(course):
+    from autograder.pipeline import grade_table
+
+    root, _ = course
+    header, *rows = grade_table(root, [A])
+    blas = next(r for r in rows if r.startswith("blas"))  # never scored (9 > 2 points was refused)
+    assert blas.split()[1:] == ["5/5", "+", "2", "a", "mano", "pendientes"]
+    assert len(blas) == len(header)
+
+
 def test_feedback_shows_pending_and_manual_comment(course):
     root, src = course
     blas, ana = results.load(root, "blas", A), results.load(root, "ana", A)

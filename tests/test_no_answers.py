@@ -65,6 +65,8 @@ def graded_functions(notebook):
     """`{grade_id: function name}` of the solution cells that define one function."""
     names = {}
     for gid, cell in solution_cells(notebook).items():
+        if cell.cell_type != "code":  # a written answer, graded by hand
+            continue
         defs = [node.name for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)]
         if defs:
             names[gid] = defs[0]

@@ -71,7 +71,9 @@ def test_every_graded_function_has_wrong_and_alternative_versions(assignment):
     import nbformat
 
     wrong, alternative = mutants.load(assignment)
-    for gid in solution_cells(nbformat.read(notebook_path(assignment), as_version=4)):
+    for gid, cell in solution_cells(nbformat.read(notebook_path(assignment), as_version=4)).items():
+        if cell.cell_type != "code":  # a written answer, graded by hand
+            continue
         assert len(wrong.get(gid, {})) >= 3, f"{assignment}/{gid}: fewer than 3 wrong versions"
         assert len(alternative.get(gid, {})) >= 1, f"{assignment}/{gid}: no alternative version"
 
@@ -95,7 +97,7 @@ def test_tests_use_spanish_checks_not_bare_asserts(assignment):
     import nbformat
 
     nb = nbformat.read(notebook_path(assignment), as_version=4)
-    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
     assert graded, f"{assignment} has no graded test cell"
     for cell in graded:
         assert not re.search(r"^\s*assert\b", cell.source, re.M), f"bare assert in {cell.metadata['nbgrader']['grade_id']}"
@@ -114,3 +116,23 @@ def test_release_hidden_test_cells_never_claim_success(assignment):
         if cell.metadata.get("nbgrader", {}).get("grade_id") in hidden:
             code = [line.strip() for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#")]
             assert code != ["checks.passed()"], f"{cell.metadata['nbgrader']['grade_id']} prints success with no check"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_written_answers_keep_model_answer_and_rubric_out_of_the_release(assignment):
+    """A markdown answer graded by hand: in the source, a model answer and the instructor's rubric between the
+    solution markers and nothing outside them; in the release, only nbgrader's stub."""
+    import nbformat
+    from autograder.assignments import solution_cells
+
+    stub = "ESCRIBE AQUÍ TU RESPUESTA"
+    source = solution_cells(nbformat.read(notebook_path(assignment), as_version=4))
+    release_cells = solution_cells(nbformat.read(notebook_path(assignment, "release"), as_version=4))
+    for gid, cell in source.items():
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.strip().splitlines()
+        assert lines[0] == "### BEGIN SOLUTION" and lines[-1] == "### END SOLUTION", f"{gid}: not one solution region"
+        assert "Respuesta modelo" in cell.source and "Pauta de corrección" in cell.source, f"{gid}: no model answer or rubric"
+        assert cell.metadata["nbgrader"]["grade"] and cell.metadata["nbgrader"]["points"] > 0, f"{gid}: not graded"
+        assert release_cells[gid].source == stub, f"{gid}: the release shows more than the stub"

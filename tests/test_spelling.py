@@ -44,6 +44,7 @@ _MARKUP = [re.compile(p, re.S) for p in (
     r"\{[^{}\n]*\}",                    # format placeholders of Python strings
 )]
 _INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
+_NBGRADER_MARKER = re.compile(r"^### (BEGIN|END) SOLUTION$", re.M)  # a written answer's region, not prose
 _DOTTED = re.compile(r"\b\w+(?:\.\w+)+\b")  # np.random, archivo.py, 0.25: names and numbers, not words
 _QUOTED_TOKEN = re.compile(r"(?<!\w)(['\"])[^'\"\s]+\1(?!\w)")  # 'iu', "loss": code values, not words
 _FOREIGN_SPAN = re.compile(r"\*((?:[^*\n]|\n(?!\s*\n))+)\*|«([^»]+)»")
@@ -144,7 +145,7 @@ def sources() -> tuple[dict[str, tuple[list[str], list[str]]], set[str]]:
     for path in NOTEBOOKS:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         cells = [(c["cell_type"], "".join(c["source"])) for c in notebook["cells"]]
-        groups[path.stem] = ([text for kind, text in cells if kind == "markdown"],
+        groups[path.stem] = ([_NBGRADER_MARKER.sub("", text) for kind, text in cells if kind == "markdown"],
                              [code_cell_source(text) for kind, text in cells if kind == "code"])
     groups["course"] = [], [path.read_text(encoding="utf-8") for path in COURSE_FILES]
     result, names = {}, set(dir(builtins)) | set(keyword.kwlist)
