@@ -17,7 +17,7 @@ from autograder.check import run_check
 from autograder.model import Limits
 
 
-def cmd_release(args):
+def cmd_release(args: argparse.Namespace) -> int:
     release.generate(args.assignments, args.source_root, args.source_root)
     problems = [p for a in (args.assignments or release.assignment_names(args.source_root))
                 for p in release.leaks(a, args.source_root, args.source_root)]
@@ -25,7 +25,7 @@ def cmd_release(args):
     return 1 if problems else 0
 
 
-def cmd_check(args):
+def cmd_check(args: argparse.Namespace) -> int:
     from autograder.grade import ReferenceFailed
     from autograder.mutants import BrokenVersion
 
@@ -43,7 +43,7 @@ def cmd_check(args):
     return 0 if outcomes and all(o.ok for o in outcomes) else 1
 
 
-def cmd_import(args):
+def cmd_import(args: argparse.Namespace) -> int:
     from autograder.importer import import_submissions
 
     print(import_submissions(args.root, args.source, args.assignment, args.source_root).summary(args.root))
@@ -64,7 +64,7 @@ def limits_from(args: argparse.Namespace) -> Limits:
     return Limits(**{f.name: getattr(args, f.name) * f.metadata["unit"] for f in dataclasses.fields(Limits)})
 
 
-def cmd_grade(args):
+def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.grade import ReferenceFailed
     from autograder.pipeline import grade, grade_table
     from autograder.results import graded_assignments
@@ -80,7 +80,7 @@ def cmd_grade(args):
     return 0
 
 
-def cmd_feedback(args):
+def cmd_feedback(args: argparse.Namespace) -> int:
     from autograder import feedback, results
 
     assignments = args.assignments or results.graded_assignments(args.root)
@@ -89,7 +89,7 @@ def cmd_feedback(args):
     return 0
 
 
-def cmd_export(args):
+def cmd_export(args: argparse.Namespace) -> int:
     from autograder import late, lms
     from autograder.export import export
     from autograder.results import graded_assignments
@@ -126,7 +126,7 @@ def cmd_export(args):
     return 0
 
 
-def cmd_manual(args):
+def cmd_manual(args: argparse.Namespace) -> int:
     from autograder import feedback, manual, results
     from autograder.export import export
 
@@ -138,7 +138,7 @@ def cmd_manual(args):
     return 1 if problems else 0
 
 
-def cmd_report(args):
+def cmd_report(args: argparse.Namespace) -> int:
     from autograder.report import report
     from autograder.results import graded_assignments
 
@@ -147,7 +147,7 @@ def cmd_report(args):
     return 0
 
 
-def cmd_kit(args):
+def cmd_kit(args: argparse.Namespace) -> int:
     from autograder.kit import build, problems
 
     path = build(args.assignments, Path(args.root) / "dist")
@@ -156,7 +156,7 @@ def cmd_kit(args):
     return 1 if found else 0
 
 
-def cmd_demo(args):
+def cmd_demo(args: argparse.Namespace) -> int:
     from autograder.demo import demo
 
     return demo(args.assignments)
@@ -176,7 +176,7 @@ COMMANDS = (
 )
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise from nbgrader's gradebook
     logging.basicConfig(format="%(message)s", stream=sys.stderr)  # other libraries: warnings only
     logging.getLogger("autograder").setLevel(logging.INFO)  # the grader's own progress notes

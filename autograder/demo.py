@@ -1,5 +1,6 @@
 """The instructor's main job on example data: release, import, grade, export, print the grade table."""
 
+import logging
 import shutil
 import sys
 import tempfile
@@ -13,8 +14,10 @@ from autograder.grade import ReferenceFailed
 from autograder.importer import import_folder
 from autograder.pipeline import grade, grade_table
 
+log = logging.getLogger(__name__)
 
-def example_submissions(assignment):
+
+def example_submissions(assignment: str) -> dict[str, Path | nbformat.NotebookNode]:
     """Three example students: the reference solution, an untouched release, and common mistakes."""
     wrong, _ = mutants.load(assignment)
     first_mistakes = {gid: next(iter(versions.values())) for gid, versions in wrong.items() if versions}
@@ -25,7 +28,7 @@ def example_submissions(assignment):
     }
 
 
-def demo(assignments=None, root=None):
+def demo(assignments: list[str] | None = None, root: str | Path | None = None) -> int:
     """Regenerate release/, import the examples of every assignment into a fresh course root (a new
     temporary folder unless given), grade them, export grades.csv and print the grade table."""
     assignments = assignments or assignment_names()
@@ -46,7 +49,7 @@ def demo(assignments=None, root=None):
     try:
         grade(root, assignments, progress=sys.stdout)
     except ReferenceFailed as exc:
-        print(exc, file=sys.stderr)
+        log.error(exc)
         return 1
     print("\n" + "\n".join(grade_table(root, assignments)))
     print(f"\nFeedback: {root / 'feedback'}\nCSV: {root / 'grades.csv'}")

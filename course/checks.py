@@ -7,8 +7,11 @@ convierte antes a arreglos de `float` de NumPy.
 
 import copy
 import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 # Referencias tomadas al importar, para que un parche posterior de NumPy no cambie la comparación.
 _isfinite = np.isfinite
@@ -34,18 +37,18 @@ def _type_name(value):
     return type(value).__name__
 
 
-def fail(message):
+def fail(message: str) -> NoReturn:
     """Lanza un `CheckError` con `message`."""
     raise CheckError(message)
 
 
-def check_true(condition, message):
+def check_true(condition: object, message: str) -> None:
     """Falla con `message` si `condition` no es exactamente verdadera (sustituye a `assert`)."""
     if not (condition is True or (isinstance(condition, (bool, np.bool_)) and bool(condition))):
         fail(message)
 
 
-def as_float_array(value, name="el resultado"):
+def as_float_array(value: object, name: str = "el resultado") -> np.ndarray:
     """Convierte `value` en un arreglo `float64`; falla en español si no es numérico."""
     if value is None:
         fail(f"{name} es None. ¿Olvidaste el `return`?")
@@ -62,7 +65,7 @@ def as_float_array(value, name="el resultado"):
     return array.copy()
 
 
-def check_shape(value, shape, name="el resultado"):
+def check_shape(value: object, shape: Sequence[int], name: str = "el resultado") -> np.ndarray:
     """Comprueba que `value` (convertido a arreglo) tenga la forma `shape`; devuelve el arreglo."""
     array = as_float_array(value, name)
     if tuple(array.shape) != tuple(shape):
@@ -70,7 +73,7 @@ def check_shape(value, shape, name="el resultado"):
     return array
 
 
-def check_finite(value, name="el resultado"):
+def check_finite(value: object, name: str = "el resultado") -> np.ndarray:
     """Comprueba que no haya NaN ni infinitos; devuelve el arreglo."""
     array = as_float_array(value, name)
     bad = ~_isfinite(array)
@@ -80,7 +83,9 @@ def check_finite(value, name="el resultado"):
     return array
 
 
-def check_close(actual, expected, name="el resultado", rtol=1e-6, atol=1e-8):
+def check_close(
+    actual: object, expected: ArrayLike, name: str = "el resultado", rtol: float = 1e-6, atol: float = 1e-8
+) -> np.ndarray:
     """Compara `actual` con `expected` elemento a elemento: forma, finitud y tolerancias.
 
     `expected` es un valor de referencia (escalar o arreglo). Se acepta `actual` de cualquier tipo
@@ -101,12 +106,12 @@ def check_close(actual, expected, name="el resultado", rtol=1e-6, atol=1e-8):
     return array
 
 
-def check_equal(actual, expected, name="el resultado"):
+def check_equal(actual: object, expected: ArrayLike, name: str = "el resultado") -> np.ndarray:
     """Compara valores discretos (enteros, etiquetas 0/1...) exactamente, tras convertir a float."""
     return check_close(actual, expected, name, rtol=0.0, atol=0.0)
 
 
-def check_scalar(actual, name="el resultado"):
+def check_scalar(actual: object, name: str = "el resultado") -> float:
     """Comprueba que `actual` sea un único número finito y lo devuelve como `float`."""
     array = check_finite(actual, name)
     if array.size != 1:
@@ -114,7 +119,7 @@ def check_scalar(actual, name="el resultado"):
     return float(array.reshape(()))
 
 
-def check_int(actual, expected, name="el resultado"):
+def check_int(actual: object, expected: int, name: str = "el resultado") -> int:
     """Comprueba que `actual` sea un entero (int o entero de NumPy) igual a `expected`."""
     if isinstance(actual, (bool, np.bool_)) or not isinstance(actual, (int, np.integer)):
         fail(f"{name} debería ser un entero, pero es de tipo {_type_name(actual)}: {_short(actual)}")
@@ -123,7 +128,7 @@ def check_int(actual, expected, name="el resultado"):
     return int(actual)
 
 
-def check_dtype_kind(actual, kinds, name="el resultado"):
+def check_dtype_kind(actual: object, kinds: str, name: str = "el resultado") -> np.ndarray:
     """Comprueba el tipo de los elementos: `kinds` es una cadena de `dtype.kind` ('f', 'iu', 'b'...)."""
     array = np.asarray(actual)
     if array.dtype.kind not in kinds:
@@ -133,7 +138,7 @@ def check_dtype_kind(actual, kinds, name="el resultado"):
     return array
 
 
-def check_tuple(actual, length, name="el resultado"):
+def check_tuple(actual: object, length: int, name: str = "el resultado") -> tuple:
     """Comprueba que `actual` sea una tupla o lista de `length` elementos y la devuelve como tupla."""
     if not isinstance(actual, (tuple, list)):
         fail(f"{name} debería ser una tupla de {length} elementos, pero es de tipo {_type_name(actual)}.")
@@ -142,7 +147,7 @@ def check_tuple(actual, length, name="el resultado"):
     return tuple(actual)
 
 
-def check_keys(actual, keys, name="el resultado"):
+def check_keys(actual: object, keys: Iterable[Any], name: str = "el resultado") -> dict:
     """Comprueba que `actual` sea un diccionario con exactamente las claves `keys`."""
     if not isinstance(actual, dict):
         fail(f"{name} debería ser un diccionario, pero es de tipo {_type_name(actual)}.")
@@ -152,12 +157,12 @@ def check_keys(actual, keys, name="el resultado"):
     return actual
 
 
-def snapshot(*values):
+def snapshot(*values: Any) -> tuple:
     """Copia profunda de las entradas, para comprobar luego con `check_unchanged` que no se modificaron."""
     return copy.deepcopy(values)
 
 
-def check_unchanged(before, after, name="la entrada"):
+def check_unchanged(before: tuple, after: tuple, name: str = "la entrada") -> None:
     """Comprueba que una entrada no cambió (compara una copia tomada con `snapshot`)."""
     for old, new in zip(before, after):
         if isinstance(old, dict):
@@ -169,7 +174,7 @@ def check_unchanged(before, after, name="la entrada"):
             fail(f"Tu función modificó {name}; debe devolver valores nuevos sin cambiar sus argumentos.")
 
 
-def call_quietly(function, *args, name=None, **kwargs):
+def call_quietly(function: Callable[..., Any], *args: Any, name: str | None = None, **kwargs: Any) -> Any:
     """Llama a `function` y falla si desborda (`exp(1000)`), divide por cero, produce NaN o emite
     cualquier aviso. El subdesbordamiento (`exp(-1000)` → 0) es inofensivo y se acepta."""
     label = name or getattr(function, "__name__", "la función")
@@ -181,6 +186,6 @@ def call_quietly(function, *args, name=None, **kwargs):
             fail(f"{label} produjo un aviso numérico ({exc}); usa una fórmula estable.")
 
 
-def passed(message="¡Bien! Todas las comprobaciones de esta celda pasaron."):
+def passed(message: str = "¡Bien! Todas las comprobaciones de esta celda pasaron.") -> None:
     """Mensaje final de una celda de test que pasó."""
     print(message)

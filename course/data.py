@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+Split = tuple[np.ndarray, np.ndarray]
+
 FASHION_FILES = (
     "train-images-idx3-ubyte.gz",
     "train-labels-idx1-ubyte.gz",
@@ -38,7 +40,7 @@ MISSING_DATA_HELP = (
 )
 
 
-def candidate_dirs(data_dir=None):
+def candidate_dirs(data_dir: str | Path | None = None) -> list[Path]:
     """Directorios donde buscar Fashion-MNIST, en orden de preferencia."""
     dirs = [Path(d) for d in (data_dir, os.environ.get(ENV_VAR)) if d]
     dirs.append(DEBIAN_DIR)
@@ -47,7 +49,7 @@ def candidate_dirs(data_dir=None):
     return dirs
 
 
-def find_fashion_mnist(data_dir=None):
+def find_fashion_mnist(data_dir: str | Path | None = None) -> Path:
     """Devuelve el primer directorio que contiene los cuatro archivos; si no hay, un error claro."""
     dirs = candidate_dirs(data_dir)
     for directory in dirs:
@@ -57,7 +59,7 @@ def find_fashion_mnist(data_dir=None):
     raise FileNotFoundError(MISSING_DATA_HELP.format(files=", ".join(FASHION_FILES), searched=searched))
 
 
-def read_idx(path):
+def read_idx(path: str | Path) -> np.ndarray:
     """Lee un archivo IDX comprimido con gzip y devuelve un arreglo `uint8`."""
     with gzip.open(path, "rb") as handle:
         raw = handle.read()
@@ -71,7 +73,7 @@ def read_idx(path):
     return data.reshape(shape)
 
 
-def keras_cache_dir():
+def keras_cache_dir() -> Path:
     """La carpeta donde `keras.datasets.fashion_mnist` busca sus archivos (la misma regla que Keras)."""
     home = os.environ.get("KERAS_HOME")
     if not home:
@@ -83,7 +85,7 @@ def keras_cache_dir():
     return base / "datasets" / "fashion-mnist"
 
 
-def seed_keras_cache(source_dir, cache_dir=None):
+def seed_keras_cache(source_dir: str | Path, cache_dir: str | Path | None = None) -> Path:
     """Copia los archivos a la caché de Keras de forma atómica (nunca queda un archivo a medias)."""
     cache_dir = Path(cache_dir) if cache_dir else keras_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -102,7 +104,7 @@ def seed_keras_cache(source_dir, cache_dir=None):
     return cache_dir
 
 
-def validate_fashion_mnist(train, test):
+def validate_fashion_mnist(train: Split, test: Split) -> None:
     """Comprueba formas (60000/10000 × 28 × 28) y etiquetas 0–9; lanza ValueError si no."""
     (x_train, y_train), (x_test, y_test) = train, test
     expected = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}
@@ -115,7 +117,9 @@ def validate_fashion_mnist(train, test):
             raise ValueError("Fashion-MNIST: las etiquetas deben estar entre 0 y 9.")
 
 
-def load_fashion_mnist(data_dir=None, use_keras=False, validate=True):
+def load_fashion_mnist(
+    data_dir: str | Path | None = None, use_keras: bool = False, validate: bool = True
+) -> tuple[Split, Split]:
     """Carga Fashion-MNIST sin conexión: `((x_train, y_train), (x_test, y_test))` en `uint8`.
 
     x: (60000, 28, 28) y (10000, 28, 28); y: (60000,) y (10000,) con clases 0–9 (`CLASS_NAMES`).
@@ -135,7 +139,9 @@ def load_fashion_mnist(data_dir=None, use_keras=False, validate=True):
     return train, test
 
 
-def fashion_mnist_subset(n_train=5000, n_test=1000, seed=0, data_dir=None):
+def fashion_mnist_subset(
+    n_train: int = 5000, n_test: int = 1000, seed: int = 0, data_dir: str | Path | None = None
+) -> tuple[Split, Split]:
     """Subconjunto aleatorio (fijo para `seed`) escalado a [0, 1], con imágenes aplanadas a 784.
 
     Devuelve `(X_train, y_train), (X_test, y_test)` con X en float32 de forma (n, 784).
@@ -163,7 +169,7 @@ GATES = {
 }
 
 
-def logic_gate(name):
+def logic_gate(name: str) -> Split:
     """Tabla de verdad de una compuerta: X (4, 2) con 00, 01, 10, 11 y y (4,), en float."""
     key = str(name).upper()
     if key not in GATES:
@@ -172,7 +178,7 @@ def logic_gate(name):
     return X, np.array(GATES[key], dtype=float)
 
 
-def make_moons(n=200, noise=0.2, seed=0):
+def make_moons(n: int = 200, noise: float = 0.2, seed: int = 0) -> Split:
     """Dos medias lunas entrelazadas: X (n, 2) float, y (n,) con clases 0/1."""
     rng = np.random.default_rng(seed)
     n_out = n // 2
@@ -189,7 +195,7 @@ def make_moons(n=200, noise=0.2, seed=0):
     return X[order], y[order]
 
 
-def make_circles(n=200, noise=0.1, factor=0.5, seed=0):
+def make_circles(n: int = 200, noise: float = 0.1, factor: float = 0.5, seed: int = 0) -> Split:
     """Dos círculos concéntricos (radios 1 y `factor`): X (n, 2) float, y (n,) con clases 0/1."""
     rng = np.random.default_rng(seed)
     n_out = n // 2
