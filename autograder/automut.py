@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TextIO
 
 import nbformat
 
@@ -302,7 +303,7 @@ def analyse_notebook(notebook: Path, assignment: str, jobs: int | None = None, t
         return [MutantResult(**r) for r in json.loads(Path(out.name).read_text())]
 
 
-def analyse(assignments: list[str] | None = None, jobs: int | None = None, progress=sys.stderr
+def analyse(assignments: list[str] | None = None, jobs: int | None = None, progress: TextIO | None = sys.stderr
             ) -> list[MutantResult]:
     """Mutation analysis of the given assignments (default: every NumPy one), `jobs` children at a time;
     survivors listed in the equivalence file become `equivalent`."""

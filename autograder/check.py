@@ -4,6 +4,7 @@ keep them (all of the autograded points: cells graded by hand are reported as pe
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from autograder import COURSE_ROOT, mutants
 from autograder.assignments import assignment_names
@@ -48,7 +49,7 @@ def _submissions(assignment, with_mutants, first_only, with_wrong=True, source_r
 
 
 def check_many(assignments: list[str], with_mutants: bool = False, first_only: bool = False,
-               workers: int | None = None, progress=None, wrong_in: set[str] | None = None,
+               workers: int | None = None, progress: TextIO | None = None, wrong_in: set[str] | None = None,
                source_root: Path = COURSE_ROOT) -> list[Outcome]:
     """Grade source, release and (optionally) the mutants of several assignments of `source_root` in one
     parallel batch through the grading pipeline; a list of `Outcome`. `wrong_in`: the assignments whose wrong

@@ -35,7 +35,7 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}
 .msg{color:#a00}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}"""
 
 
-def hidden_descriptions(source_nb):
+def hidden_descriptions(source_nb: nbformat.NotebookNode) -> dict[str, set[str]]:
     """`{grade_id: descriptions}` of the hidden test cells: the string literals written in each (not the
     pieces of f-strings), the only texts of a hidden test a student may ever see."""
     found = {}
@@ -54,7 +54,7 @@ def hidden_descriptions(source_nb):
     return found
 
 
-def exercises(source_nb) -> dict[str, str]:
+def exercises(source_nb: nbformat.NotebookNode) -> dict[str, str]:
     """`{grade_id: label}` of the test cells: «Ejercicio 3 · perceptron_update», from the last «Ejercicio N»
     heading and the last solution cell above the test in the same notebook (the grade id when there is neither)."""
     labels, heading, function = {}, None, None

@@ -46,7 +46,7 @@ def _meta(cell):
     return {k: m.get(k) for k in ("grade", "solution", "locked", "task", "points")}
 
 
-def tampering(submitted, release):
+def tampering(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode) -> list[str]:
     """Reasons why `submitted` differs from the `release` notebook where students may not change it."""
     reasons = []
     if submitted.metadata.get("kernelspec", {}).get("name") != release.metadata.get("kernelspec", {}).get("name"):
@@ -64,7 +64,7 @@ def tampering(submitted, release):
     return reasons
 
 
-def student_cells(submitted, release):
+def student_cells(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode) -> list[tuple[str, str]]:
     """`(label, source)` of the code cells the student wrote or changed (not identical to a release cell)."""
     given = {c.source.strip() for c in release.cells}
     return [(nbgrader(c).get("grade_id") or f"cell {i}", c.source)
@@ -134,7 +134,7 @@ class Context:
                     self.protected[name] = None
         self.references = references(assignment)
 
-    def import_allowed(self, path):
+    def import_allowed(self, path: str) -> bool:
         if path.startswith(".") or any(path == d or path.startswith(d + ".") for d in DENIED_IMPORTS):
             return False
         for module, members in RESTRICTED_MODULES.items():
@@ -159,7 +159,7 @@ def _magic(node):
     return None
 
 
-def scan_code(source, context):
+def scan_code(source: str, context: Context) -> list[tuple[int, str]]:
     """`(line, what)` for each construct in `source` that needs a human look; unparsable code is one hit."""
     try:
         tree = _parse(source)
@@ -220,7 +220,7 @@ def _hits(tree, context):
     return sorted(set(hits))
 
 
-def fingerprint(func):
+def fingerprint(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """The AST of a function up to names (its name, arguments and local variables; not attributes nor
     globals), or None when it is too small to tell a copy from an honest short answer."""
     body = func.body[1:] if (func.body and isinstance(func.body[0], ast.Expr)
@@ -262,7 +262,7 @@ def _functions(tree, origin):
 
 
 @functools.lru_cache(maxsize=None)
-def references(assignment=None):
+def references(assignment: str | None = None) -> dict[str, str]:
     """`{fingerprint: origin}` of the functions a student of `assignment` has at hand: the `course` package
     and the given code (cells and `.py` files) of the earlier assignments' release folders."""
     found = {}
@@ -294,7 +294,7 @@ def _context(given, graded, assignment):
     return Context(given, graded, assignment)
 
 
-def suspicious(submitted, release, assignment=None):
+def suspicious(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode, assignment: str | None = None) -> list[str]:
     """Reasons to review the student code by hand: `<cell>, line <n>: <what>` for every construct that can
     reach grading internals (see the constants above) or copies a function the student was given."""
     solution = [nbgrader(c).get("solution") for c in release.cells]
@@ -309,7 +309,7 @@ def suspicious(submitted, release, assignment=None):
     return reasons
 
 
-def truncate_outputs(notebook, limit):
+def truncate_outputs(notebook: nbformat.NotebookNode, limit: int) -> int:
     """Cut every output text longer than `limit` characters (in place); return how many were cut."""
     cut = 0
 

@@ -55,7 +55,7 @@ def _zone(conf: dict) -> ZoneInfo:
     return ZoneInfo(conf.get("timezone", "UTC"))
 
 
-def due_date(root: Path, assignment: str, student: str | None = None, conf: dict | None = None):
+def due_date(root: Path, assignment: str, student: str | None = None, conf: dict | None = None) -> dt.datetime | None:
     """The due date of `assignment` (UTC, naive like nbgrader's), plus `student`'s extension; None without one."""
     conf = config(root) if conf is None else conf
     due = conf.get("due", {}).get(assignment)
@@ -78,7 +78,7 @@ def zip_timestamp(root: Path, date_time: tuple) -> str:
     return local.astimezone(dt.timezone.utc).strftime(TIMESTAMP_FORMAT)
 
 
-def submitted_at(root: Path, student: str, assignment: str):
+def submitted_at(root: Path, student: str, assignment: str) -> dt.datetime | None:
     """The submission time from `timestamp.txt` (UTC, naive), or None."""
     path = Path(root) / "submitted" / student / assignment / "timestamp.txt"
     try:

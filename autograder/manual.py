@@ -8,7 +8,7 @@ import csv
 import functools
 from pathlib import Path
 
-from nbgrader.api import MissingEntry
+from nbgrader.api import Grade, Gradebook, MissingEntry
 
 from autograder.model import Result
 from autograder.nbgrader_setup import gradebook
@@ -16,7 +16,7 @@ from autograder.nbgrader_setup import gradebook
 FIELDS = ("student", "assignment", "cell", "score", "comment")
 
 
-def manual_ids(gb, assignment: str) -> set[str]:
+def manual_ids(gb: Gradebook, assignment: str) -> set[str]:
     """Grade ids of the manually graded cells of `assignment` registered in the gradebook `gb`."""
     found = set()
     for notebook in gb.find_assignment(assignment).notebooks:
@@ -25,7 +25,7 @@ def manual_ids(gb, assignment: str) -> set[str]:
     return found
 
 
-def find_grade(gb, assignment: str, cell: str, student: str):
+def find_grade(gb: Gradebook, assignment: str, cell: str, student: str) -> tuple[str, Grade]:
     """`(notebook name, Grade)` of the grade or task cell `cell` in `student`'s submission of `assignment`, in
     whichever notebook holds it (nbgrader's `find_grade` needs the notebook and finds no task cell). Raises
     `MissingEntry`."""
@@ -87,7 +87,7 @@ def apply(root: Path, result: Result) -> Result:
     return result
 
 
-def keep_on_regrade(grade, manual: set[str]) -> None:
+def keep_on_regrade(grade: Grade, manual: set[str]) -> None:
     """After the autograder wrote `grade.auto_score`: a cell of `manual` without a manual score still needs one
     (the manual score itself is never touched)."""
     grade.needs_manual_grade = grade.manual_score is None and grade.name in manual

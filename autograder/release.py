@@ -26,7 +26,7 @@ def generate(assignments: list[str] | None = None, root: Path = COURSE_ROOT, sou
             shutil.copytree(Path(tmp) / "release" / assignment, target)
 
 
-def secret_lines(source_nb):
+def secret_lines(source_nb: nbformat.NotebookNode) -> set[str]:
     """Lines inside solution and hidden-test regions that appear nowhere else in the source notebook."""
     secret, public = set(), set()
     for cell in source_nb.cells:
@@ -38,7 +38,7 @@ def secret_lines(source_nb):
     return {line for line in secret - public if len(line) >= 8 and not line.startswith("#")}
 
 
-def leaks(assignment, release_root=COURSE_ROOT, source_root=COURSE_ROOT):
+def leaks(assignment: str, release_root: Path = COURSE_ROOT, source_root: Path = COURSE_ROOT) -> list[str]:
     """Problems in the release notebooks of `assignment`: region markers or secret lines left in them."""
     secrets = secret_lines(read_merged(notebooks(assignment, "source", source_root)))
     released = notebooks(assignment, "release", release_root)
@@ -52,13 +52,13 @@ def leaks(assignment, release_root=COURSE_ROOT, source_root=COURSE_ROOT):
     return problems
 
 
-def comparable(path):
+def comparable(path: Path) -> list[tuple[str, str, dict | None]]:
     """A release notebook reduced to what matters for drift: cell types, sources and nbgrader metadata."""
     nb = nbformat.read(path, as_version=4)
     return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
 
 
-def drift(assignments=None):
+def drift(assignments: list[str] | None = None) -> list[str]:
     """Assignments whose committed release differs from what nbgrader generates from source now."""
     assignments = assignments or assignment_names()
 

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from autograder.results import table  # noqa: E402
 
 
-def pass_rates(root, assignment):
+def pass_rates(root: Path, assignment: str) -> dict[str, tuple[int, int]]:
     """`{grade_id: (passed, graded)}` over the submissions that were graded (not missing)."""
     rates = {}
     for results in table(root, [assignment]).values():
@@ -23,7 +23,7 @@ def pass_rates(root, assignment):
     return rates
 
 
-def histogram(root, assignment, path):
+def histogram(root: Path, assignment: str, path: Path) -> Path:
     """Save a PNG histogram of the total scores of `assignment` (missing submissions left out)."""
     results = [row[assignment] for row in table(root, [assignment]).values()]
     scores = [r.score for r in results if r.status != "missing"]
@@ -38,7 +38,7 @@ def histogram(root, assignment, path):
     return path
 
 
-def report(root, assignments, folder=None):
+def report(root: Path, assignments: list[str], folder: Path | None = None) -> tuple[list[str], list[Path]]:
     """Print the pass rates, write `reports/<assignment>_puntuaciones.png`; return the lines and paths."""
     folder = Path(folder or Path(root) / "reports")
     folder.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from autograder.model import Result
 from autograder.nbgrader_setup import gradebook, max_scores, prepare_course
 
 
-def result_path(root, student, assignment):
+def result_path(root: Path, student: str, assignment: str) -> Path:
     return Path(root) / "autograded" / student / assignment / "autograder.json"
 
 
@@ -31,7 +31,7 @@ def register(root: Path, assignments: list[str], source_root: Path = COURSE_ROOT
         os.chmod(db, 0o600)
 
 
-def save(root, result, notebook):
+def save(root: Path, result: Result, notebook: nbformat.NotebookNode | None) -> None:
     """Store one graded submission: executed notebook, status file, scores in the gradebook."""
     path = result_path(root, result.student, result.assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +53,7 @@ def save(root, result, notebook):
         gb.db.commit()
 
 
-def load(root, student, assignment):
+def load(root: Path, student: str, assignment: str) -> Result | None:
     """The stored `Result` of a submission (see `complete`), or None."""
     path = result_path(root, student, assignment)
     return complete(root, Result.from_json(json.loads(path.read_text(encoding="utf-8")))) if path.exists() else None
@@ -64,7 +64,7 @@ def complete(root: Path, result: Result) -> Result:
     return late.annotate(root, manual.apply(root, result))
 
 
-def roster(root):
+def roster(root: Path) -> list[str]:
     """Every student id: folders in `submitted/`, students in the gradebook and in `roster.csv`."""
     students = {p.name for p in (Path(root) / "submitted").glob("*") if p.is_dir()} | set(roster_file.load(root))
     if (Path(root) / "gradebook.db").exists():
@@ -73,7 +73,7 @@ def roster(root):
     return sorted(students)
 
 
-def table(root, assignments):
+def table(root: Path, assignments: list[str]) -> dict[str, dict[str, Result]]:
     """`{student: {assignment: Result}}` for the whole roster; no submission means status `missing`."""
     rows = {}
     for assignment in assignments:
@@ -88,7 +88,7 @@ def table(root, assignments):
     return rows
 
 
-def graded_assignments(root):
+def graded_assignments(root: Path) -> list[str]:
     """Assignments with at least one submission or graded result in `root`, in course order."""
     found = {p.name for p in Path(root).glob("submitted/*/*") if p.is_dir()}
     found |= {p.name for p in Path(root).glob("autograded/*/*") if p.is_dir()}

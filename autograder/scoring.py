@@ -3,7 +3,7 @@
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TextIO
 
 import nbformat
 
@@ -11,7 +11,7 @@ from autograder import COURSE_ROOT
 from autograder.grade import Job, Limits, Result, run_batch
 
 
-def submit(root: Path, assignment: str, student: str, notebook) -> Path:
+def submit(root: Path, assignment: str, student: str, notebook: str | Path | nbformat.NotebookNode) -> Path:
     """Put `notebook` (a path or an nbformat node, stored as `<assignment>.ipynb`; or a folder, whose notebooks
     are copied: an assignment of several notebooks) in `submitted/<student>/<assignment>/`; return the first."""
     folder = Path(root) / "submitted" / student / assignment
@@ -27,7 +27,7 @@ def submit(root: Path, assignment: str, student: str, notebook) -> Path:
     return target
 
 
-def grade_many(submissions: dict, workers: int | None = None, limits: Limits | None = None, progress=None,
+def grade_many(submissions: dict, workers: int | None = None, limits: Limits | None = None, progress: TextIO | None = None,
                on_done: Callable | None = None, source_root: Path = COURSE_ROOT) -> dict[str, dict[str, Result]]:
     """Grade `{assignment: {student: notebook}}` (see `submit`) in one parallel batch through the grading
     pipeline; return `{assignment: {student: Result}}` (scores and status). `on_done` and `source_root` as in
