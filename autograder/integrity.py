@@ -294,7 +294,8 @@ def _context(given, graded, assignment):
     return Context(given, graded, assignment)
 
 
-def suspicious(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode, assignment: str | None = None) -> list[str]:
+def suspicious(submitted: nbformat.NotebookNode, release: nbformat.NotebookNode,
+               assignment: str | None = None) -> list[str]:
     """Reasons to review the student code by hand: `<cell>, line <n>: <what>` for every construct that can
     reach grading internals (see the constants above) or copies a function the student was given."""
     solution = [nbgrader(c).get("solution") for c in release.cells]
