@@ -28,7 +28,8 @@ def submit(root: Path, assignment: str, student: str, notebook: str | Path | nbf
 
 
 def grade_many(submissions: dict, workers: int | None = None, limits: Limits | None = None,
-               progress: TextIO | None = None, on_done: Callable | None = None, source_root: Path = COURSE_ROOT) -> dict[str, dict[str, Result]]:
+               progress: TextIO | None = None, on_done: Callable | None = None,
+               source_root: Path = COURSE_ROOT) -> dict[str, dict[str, Result]]:
     """Grade `{assignment: {student: notebook}}` (see `submit`) in one parallel batch through the grading
     pipeline; return `{assignment: {student: Result}}` (scores and status). `on_done` and `source_root` as in
     `run_batch`."""
