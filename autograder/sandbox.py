@@ -204,14 +204,17 @@ _SPAWN = r'''"""The kernel spec's command: ask the batch's kernel factory (socke
 file and environment, pass on interrupts, and end with the kernel (killing this process kills the kernel)."""
 import json, os, signal, socket, sys
 
+FORWARDED = {signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP}
+signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)  # held until the kernel exists, then passed on
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 sock.connect(os.path.join(sys.argv[1], os.environ["AG_FACTORY"]))
 socket.send_fds(sock, [b"k"], [0, 1, 2])
 sock.sendall(json.dumps({"argv": sys.argv[2:], "env": dict(os.environ)}).encode() + b"\n")
 answers = sock.makefile("rb")
 pid = int(answers.readline())
-for forwarded in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP):
+for forwarded in FORWARDED:
     signal.signal(forwarded, lambda number, _: os.kill(pid, number))
+signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
 status = answers.readline().strip()
 sys.exit(int(status) if status else 1)
 '''
