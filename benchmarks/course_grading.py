@@ -43,11 +43,11 @@ def submission(assignment: str, kind: str, rng: random.Random):
     return mutants.submission(assignment, {g: stubs[g].source for g in left})
 
 
-def classroom(students: int, seed: int = 0) -> tuple[dict, dict]:
+def classroom(students: int, assignments: list[str], seed: int = 0) -> tuple[dict, dict]:
     """`({assignment: {student: notebook}}, {(assignment, student): kind})` for `students` students."""
     rng = random.Random(seed)
     submissions, kinds = {}, {}
-    for assignment in assignment_names():
+    for assignment in assignments:
         submissions[assignment] = {}
         for i in range(students):
             kind = rng.choices([k for k, _ in KINDS], weights=[w for _, w in KINDS])[0]
@@ -86,11 +86,13 @@ class TreeMemory:
 
 
 def measure(quick=False, students=None, sample=None):
-    """P6's rows and notes; `students` per assignment (default 100, quick 2), `sample` submissions per assignment
-    graded again with plain nbgrader (default 3, quick 1)."""
-    students = students or (2 if quick else FULL_CLASS)
+    """P6's rows and notes; `students` per assignment (default 100; quick: 1, and only the first two
+    assignments), `sample` submissions per assignment graded again with plain nbgrader (default 3, quick 1)."""
+    students = students or (1 if quick else FULL_CLASS)
     sample = sample or (1 if quick else 3)
-    submissions, kinds = classroom(students)
+    names = assignment_names()
+    submissions, kinds = classroom(students, names[:2] if quick else names)
+    load = os.getloadavg()[0]
     n = sum(len(s) for s in submissions.values())
     workers = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="bench-p6-") as root:
@@ -108,7 +110,7 @@ def measure(quick=False, students=None, sample=None):
                      "s por entrega (en su proceso)": round(sum(r.seconds for r in mine) / max(len(mine), 1), 1),
                      "estados": " ".join(f"{s}={sum(r.status == s for r in mine)}" for s in statuses)})
     rate = n / seconds * 60
-    whole = FULL_CLASS * len(submissions)
+    whole = FULL_CLASS * len(names)
     # the same scores as plain nbgrader, on a sample of each assignment (every kind appears over the sample)
     rng = random.Random(1)
     picked = {a: {s: students_[s] for s in rng.sample(sorted(students_), k=min(sample, len(students_)))}
@@ -121,7 +123,8 @@ def measure(quick=False, students=None, sample=None):
               for (a, s) in plain if {g: list(v) for g, v in plain[a, s].items()} != ours[a, s].grades]
     notes = [
         f"{students} estudiantes × {len(submissions)} tareas = {n} entregas ({', '.join(f'{k}: {sum(v == k for v in kinds.values())}' for k, _ in KINDS)}); "
-        f"{workers} procesos, aislamiento {'activo' if sandbox.isolation()[0] else 'NO disponible'}",
+        f"{workers} procesos, aislamiento {'activo' if sandbox.isolation()[0] else 'NO disponible'}; carga media "
+        f"de la máquina (1 min) {load:.1f} al empezar y {os.getloadavg()[0]:.1f} al terminar",
         f"tiempo total {seconds:.0f} s = {rate:.1f} entregas/min; CPU {cpu / n:.2f} s por entrega",
         (f"medido a escala completa: {seconds / 60:.1f} min para {n}" if n >= whole else
          f"extrapolado (no medido) a {whole} entregas al mismo ritmo: {whole / rate:.1f} min"),
@@ -129,7 +132,7 @@ def measure(quick=False, students=None, sample=None):
         f"memoria máxima: el corrector {grader_rss / 2**20:.0f} MiB; todo el árbol de procesos (corrector, fábricas de "
         f"kernels, kernels; muestreado cada segundo, páginas compartidas contadas en cada proceso) "
         f"{tree.peak / 2**20:.0f} MiB",
-        f"mismas notas que nbgrader autograde solo en {len(plain) - len(differ)} de {len(plain)} entregas de muestra"
-        + (": " + "; ".join(differ) if differ else " (todas)"),
+        f"las mismas notas (por test) que nbgrader autograde en {len(plain) - len(differ)} de {len(plain)} entregas "
+        f"de muestra" + ("; distintas: " + "; ".join(differ) if differ else ""),
     ]
     return rows, notes
