@@ -7,6 +7,7 @@ socket path and reports its outcome as a `ChildReport`; the parent enforces the 
 every process of the submission), and `judge` decides the status. Nothing the student code writes is trusted.
 """
 
+import contextlib
 import gc
 import json
 import os
@@ -82,6 +83,12 @@ def _time_kernel(laps: _Laps) -> None:
     around("_cleanup_kernel", "notebook execution", "kernel shutdown")
 
 
+def uses_tensorflow(root: Path, assignment: str) -> bool:
+    """Whether a source notebook of `assignment` in the course `root` uses TensorFlow / Keras."""
+    text = "".join(p.read_text(encoding="utf-8") for p in notebooks(assignment, "source", root))
+    return "tensorflow" in text or "keras" in text
+
+
 class Template:
     """One assignment registered in a private course: copied for each submission."""
 
@@ -92,8 +99,7 @@ class Template:
         self.release = read_merged(notebooks(assignment, "release", self.root))  # all its notebooks, merged
         self.zero = {gid: [0.0, m] for gid, m in max_scores(self.root, assignment).items()}
         self.manual = sorted(manual.cells(self.root, assignment))  # graded by hand later, not by the run
-        text = "".join(p.read_text(encoding="utf-8") for p in notebooks(assignment, "source", self.root))
-        self.heavy = "tensorflow" in text or "keras" in text  # graded first: the batch ends sooner
+        self.heavy = uses_tensorflow(self.root, assignment)  # graded first: the batch ends sooner
 
     def course_for(self, job: Job, sub: Path) -> Path:
         """A root-only course in `sub` with this assignment and only `job`'s submission."""
@@ -281,7 +287,8 @@ def _child(batch: Batch, run: Running) -> None:
         _copy_files(job, run.course, sub / "kernel" / "work")
         os.environ.clear()
         os.environ.update(sandbox.kernel_env(batch.scripts, sub / "kernel", sub / "stage", batch.uids[run.slot],
-                                             limits, batch.isolated, batch.hide, batch.data))
+                                             limits, batch.isolated, batch.hide, batch.data,
+                                             "tensorflow" if batch.templates[job.assignment].heavy else "default"))
         laps.lap("child setup (files, env, chown)")
         if batch.stages:
             _time_kernel(laps)
@@ -404,57 +411,75 @@ def run_batch(jobs, limits: Limits | None = None, workers: int | None = None, on
     limits = replace(limits, threads=limits.threads or max(1, (os.cpu_count() or 1) // workers))
     isolated = sandbox.warn_if_unisolated(progress or sys.stderr)
     jobs = list(jobs)
-    results = {}
     with tempfile.TemporaryDirectory(prefix="autograder-", dir=workdir) as tmp:
         tmp = Path(tmp)
         os.chmod(tmp, 0o711)  # the sandbox uid may pass through, never list
-        began = time.monotonic()
-        templates = _templates(dict.fromkeys(j.assignment for j in jobs), tmp, source_root, workers)
-        if stages:
-            stages.add("templates (once per batch)", time.monotonic() - began)
-        batch = Batch(tmp, limits, isolated, sandbox.prepare_batch(tmp / "batch", isolated),
-                      [sandbox.sandbox_uid(slot) for slot in range(workers)],  # once, here: the children inherit
-                      [h for h in hide if not str(tmp.resolve()).startswith(str(Path(h).resolve()))],
-                      sandbox.find_data(data), templates, stages)
-        bar = Progress(len(jobs), progress)
-
-        def give_out(index, job, result, notebook):
-            results[index] = result
+        scripts = sandbox.prepare_batch(tmp / "batch", isolated)
+        assignments = dict.fromkeys(j.assignment for j in jobs)
+        with contextlib.ExitStack() as stack:
+            # the kernel factories import their modules while the templates are generated
+            factories = [stack.enter_context(sandbox.factory(scripts, limits, name))
+                         for name in ("default", "tensorflow") if isolated and (
+                             name == "default" or any(uses_tensorflow(source_root, a) for a in assignments))]
             began = time.monotonic()
-            if on_done:
-                on_done(job, result, notebook)
+            templates = _templates(assignments, tmp, source_root, workers)
             if stages:
-                stages.add("store the result (parent)", time.monotonic() - began)
-            bar.add(result.status)
-
-        proof = Proof(templates, give_out, on_reference)
-        queue = _queue(jobs, templates)
-        running: dict[int, Running] = {}
-        free = list(range(workers))
-        scanned = time.monotonic()
-        try:
-            while queue or running:
-                while queue and free:
-                    index, job = queue.pop(0)
-                    if proof.wanted(index, job):
-                        pid, run = batch.start(index, job, free.pop(0))
-                        running[pid] = run
-                time.sleep(0.1)
-                if time.monotonic() - scanned > 1:
-                    batch.track_sessions(running)
-                    scanned = time.monotonic()
-                for pid, run in list(running.items()):
-                    killed = batch.poll(pid, run)
-                    if killed is None:
-                        continue
-                    del running[pid]
-                    free.append(run.slot)
-                    proof.decide(run, *batch.reap(run, killed))
-        except BaseException:  # Ctrl-C or a bug: leave no kernel behind
-            for pid, run in running.items():
-                batch.stop(pid, run)
-            raise
+                stages.add("templates (once per batch)", time.monotonic() - began)
+            began = time.monotonic()
+            for started in factories:
+                started.wait()
+            if stages:
+                stages.add("wait for the kernel factories (once per batch)", time.monotonic() - began)
+            batch = Batch(tmp, limits, isolated, scripts,
+                          [sandbox.sandbox_uid(slot) for slot in range(workers)],  # once, here: the children inherit
+                          [h for h in hide if not str(tmp.resolve()).startswith(str(Path(h).resolve()))],
+                          sandbox.find_data(data), templates, stages)
+            results, failures = _schedule(batch, jobs, workers, on_done, on_reference, progress)
     graded = [results[i] for i in range(len(jobs)) if i in results]
-    if proof.failures:
-        raise ReferenceFailed(proof.failures, graded)
+    if failures:
+        raise ReferenceFailed(failures, graded)
     return graded
+
+
+def _schedule(batch: Batch, jobs: list, workers: int, on_done, on_reference, progress) -> tuple[dict, dict]:
+    """Grade `jobs` in `batch` with `workers` processes at a time; return `{index: Result}` and `Proof.failures`."""
+    results, stages = {}, batch.stages
+    bar = Progress(len(jobs), progress)
+
+    def give_out(index, job, result, notebook):
+        results[index] = result
+        began = time.monotonic()
+        if on_done:
+            on_done(job, result, notebook)
+        if stages:
+            stages.add("store the result (parent)", time.monotonic() - began)
+        bar.add(result.status)
+
+    proof = Proof(batch.templates, give_out, on_reference)
+    queue = _queue(jobs, batch.templates)
+    running: dict[int, Running] = {}
+    free = list(range(workers))
+    scanned = time.monotonic()
+    try:
+        while queue or running:
+            while queue and free:
+                index, job = queue.pop(0)
+                if proof.wanted(index, job):
+                    pid, run = batch.start(index, job, free.pop(0))
+                    running[pid] = run
+            time.sleep(0.1)
+            if time.monotonic() - scanned > 1:
+                batch.track_sessions(running)
+                scanned = time.monotonic()
+            for pid, run in list(running.items()):
+                killed = batch.poll(pid, run)
+                if killed is None:
+                    continue
+                del running[pid]
+                free.append(run.slot)
+                proof.decide(run, *batch.reap(run, killed))
+    except BaseException:  # Ctrl-C or a bug: leave no kernel behind
+        for pid, run in running.items():
+            batch.stop(pid, run)
+        raise
+    return results, proof.failures

@@ -25,6 +25,7 @@ FIGURES = {
     "P3": ("benchmarks.fashion", "Fashion-MNIST con Keras"),
     "P4": ("benchmarks.mlp_speed", "MLP de NumPy frente a Keras"),
     "P5": ("benchmarks.widgets", "Tiempo de actualización de los widgets"),
+    "P6": ("benchmarks.course_grading", "Un curso completo: 100 estudiantes × 8 tareas"),
 }
 
 
@@ -63,6 +64,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small sizes: proves the scripts work")
     parser.add_argument("--only", nargs="*", choices=sorted(FIGURES), help="figures to run (default: all)")
     parser.add_argument("--out", default=str(RESULTS), help="folder for latest.json and latest.md")
+    parser.add_argument("--students", type=int, help="P6: students per assignment (default 100, quick 2); "
+                        "fewer than 100 extrapolates the time for the whole class")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise from nbgrader's gradebook
     out = Path(args.out)
@@ -75,7 +78,7 @@ def main(argv=None):
         module = __import__(module_name, fromlist=["measure"])
         print(f"== {key} — {title}", flush=True)
         start = time.perf_counter()
-        rows, notes = module.measure(quick=args.quick)
+        rows, notes = module.measure(quick=args.quick, **({"students": args.students} if key == "P6" else {}))
         report["figures"][key] = {"title": title, "rows": rows, "notes": notes, "date": report["machine"]["date"],
                                   "seconds": round(time.perf_counter() - start, 1)}
         for row in rows:

@@ -195,7 +195,8 @@ def graded(tmp_path_factory):
     before = gradebook_rows(root)["zz_previo"]
     log = io.StringIO()
     done = grade(root, [A], students=list(table), workers=os.cpu_count(),
-                 limits=Limits(cell_timeout=CELL_TIMEOUT, notebook_timeout=90, processes=64), progress=log)
+                 limits=Limits(cell_timeout=CELL_TIMEOUT, notebook_timeout=90, processes=64),
+                 progress=log)
     try:
         connected = listener.accept()
     except (socket.timeout, BlockingIOError):
