@@ -19,7 +19,7 @@ from autograder.reference import mlp as reference  # noqa: E402
 from autograder.reference import perceptron as perceptron_ref  # noqa: E402
 from autograder.reference import xor as xor_ref  # noqa: E402
 from course import activations, backprop, fashion, perceptron, playground, regularization, sgd, xor  # noqa: E402
-from course.plots import to_png  # noqa: E402
+from course.widgets import widget_png as to_png  # noqa: E402
 
 UPDATES = 20
 
@@ -50,9 +50,9 @@ def widget_updates():
         "03 activación (α, β)": lambda i: to_png(activations.plot_activation(
             activations.NAMES[i % len(activations.NAMES)], activations_ref.FUNCTIONS, 0.01 * (i + 1), 0.5 + 0.1 * i)),
         "03 profundidad": lambda i: to_png(activations.plot_depth(activations_ref.FUNCTIONS, 1 + i)),
-        "04 grafo paso a paso": lambda i: backprop.frame(1.0 + 0.1 * i, 2.0, i % backprop.N_STEPS,
-                                                         backprop_ref.graph_forward,
-                                                         backprop_ref.graph_backward)[0],
+        "04 grafo paso a paso": lambda i: to_png(backprop.student_figure(1.0 + 0.1 * i, 2.0, i % backprop.N_STEPS,
+                                                                         backprop_ref.graph_forward,
+                                                                         backprop_ref.graph_backward)),
         "05 explorador SGD": lambda i: (explorer.update(10 ** (-3 + 0.1 * i), 10, optimizers[i % len(optimizers)]),
                                         to_png(explorer.fig)),
         "06 regularización (botón, reentrena)": lambda i: to_png(regularization.widget_update(

@@ -98,13 +98,6 @@ def activation_curves(name: str, functions=None, alpha=0.01, beta=1.0, limit=6.0
     return {"z": z, "f": f, "df": d, "flat": np.abs(d) < FLAT}
 
 
-def _pyplot():
-    """`matplotlib.pyplot`, importado solo al dibujar (corregir no necesita Matplotlib)."""
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def _figure(**kwargs):
     """`(fig, ax)` con el estilo del curso; Matplotlib se importa al dibujar la primera figura."""
     from course import plots
@@ -144,13 +137,19 @@ def plot_activation(name, functions=None, alpha=0.01, beta=1.0, ax=None, limit=6
     return fig
 
 
-def show_activation(functions, name="sigmoide", alpha=0.01, beta=1.0):
-    """Lógica del widget de activaciones: dibuja y muestra la figura, o dice qué función falta completar."""
-    def draw():
-        plot_activation(name, functions, alpha, beta)
-        _pyplot().show()
+def activation_explorer(functions):
+    """El widget de activaciones del cuaderno 03: elige una función y mueve `alpha` (Leaky ReLU, ELU) y
+    `beta` (Swish); dibuja f y f' con las funciones del estudiante (`functions`) o dice cuál completar."""
+    import ipywidgets
 
-    widgets.demo(draw, needs(CURVES[name][:2]))
+    controls = {
+        "name": ipywidgets.Dropdown(options=NAMES, value="sigmoide", description="Función"),
+        "alpha": ipywidgets.FloatSlider(value=0.01, min=0.0, max=1.0, step=0.005, readout_format=".3f",
+                                        description="alpha (Leaky ReLU, ELU)"),
+        "beta": ipywidgets.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="beta (Swish)"),
+    }
+    return widgets.panel(controls, lambda name, alpha, beta: plot_activation(name, functions, alpha, beta),
+                         lambda name, alpha, beta: needs(CURVES[name][:2]), columns=1)
 
 
 def plot_gallery(functions, names=NAMES, alphas=None, beta=1.0):
@@ -224,10 +223,11 @@ def plot_depth(functions, depth=10, ax=None):
     return fig
 
 
-def show_depth(functions, depth=10):
-    """Lógica del widget de profundidad: dibuja y muestra la figura, o dice qué función falta completar."""
-    def draw():
-        plot_depth(functions, depth)
-        _pyplot().show()
+def depth_explorer(functions):
+    """El widget de profundidad del cuaderno 03: el número de capas y cómo encoge el gradiente, con las
+    funciones del estudiante (`functions`) o una línea que dice cuáles completar."""
+    import ipywidgets
 
-    widgets.demo(draw, needs([name for chain in CHAINS for name in chain[1:]]))
+    controls = {"depth": ipywidgets.IntSlider(value=10, min=1, max=30, description="capas")}
+    return widgets.panel(controls, lambda depth: plot_depth(functions, depth),
+                         needs([name for chain in CHAINS for name in chain[1:]]), columns=1)

@@ -9,7 +9,7 @@ calculan hacia adelante `ab`, `p`, `q`, `F`; el paso 5 parte de ∂F/∂F = 1 y 
 hacia atrás ∂F/∂p, ∂F/∂q, ∂F/∂ab, ∂F/∂a y ∂F/∂b. Los números salen de las funciones del
 estudiante: los valores de su `graph_forward` (ejercicio 1) y ∂F/∂a, ∂F/∂b de su `graph_backward`
 (ejercicio 2).
-`reveal` dice qué se ve en cada paso, `figure_step` lo dibuja y `frame` es la función del widget.
+`reveal` dice qué se ve en cada paso, `figure_step` lo dibuja y `explorer` es el widget.
 """
 
 from collections.abc import Callable
@@ -18,7 +18,6 @@ import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from course import plots
-from course.widgets import pending_message
 
 NODES = ("a", "b", "ab", "p", "q", "F")
 #: Aristas (origen, destino): el valor de `origen` entra en la operación de `destino`.
@@ -179,34 +178,39 @@ def figure_step(values: Values, input_grads: tuple[float, float] | None, step: i
     return fig, state
 
 
-def render_png(values: Values, input_grads: tuple[float, float] | None, step: int, dpi: int = 80) -> bytes:
-    """La imagen PNG (bytes) del grafo en el paso `step`.
+def student_figure(a: float, b: float, step: int, graph_forward: Callable, graph_backward: Callable):
+    """La figura del paso `step` con los números de las funciones del estudiante: los valores de
+    `graph_forward(a, b)` y, desde el paso `FIRST_INPUT_GRAD_STEP`, (∂F/∂a, ∂F/∂b) de `graph_backward(a, b)`.
+    Si la que hace falta es todavía un esqueleto, deja pasar su `NotImplementedError`."""
+    values = {"a": a, "b": b, **graph_forward(a, b)}
+    input_grads = graph_backward(a, b) if step >= FIRST_INPUT_GRAD_STEP else None
+    return figure_step(values, input_grads, step)[0]
 
-    Se dibuja sin recortar bordes (`bbox_inches` fijo), lo que la hace rápida (< 150 ms).
-    """
-    fig, _ = figure_step(values, input_grads, step)
-    return plots.to_png(fig, dpi)
 
+def explorer(graph_forward: Callable, graph_backward: Callable):
+    """El widget del cuaderno 04: `a`, `b` y el paso (con un botón que los recorre); dibuja el grafo con las
+    funciones del estudiante o dice cuál completar. Devuelve el widget."""
+    import ipywidgets
 
-def frame(a: float, b: float, step: int,
-          graph_forward: Callable, graph_backward: Callable) -> tuple[bytes | None, str]:
-    """Función del widget: `(png, aviso)` del paso `step` con las funciones del estudiante.
+    from course import widgets
 
-    Los valores salen de `graph_forward(a, b)` y, desde el paso `FIRST_INPUT_GRAD_STEP`, (∂F/∂a, ∂F/∂b) de
-    `graph_backward(a, b)`. Si la que hace falta todavía es un esqueleto, devuelve `(None, aviso)` con la
-    línea que dice qué completar; si no, `(png, "")`.
-    """
-    try:
-        values = {"a": a, "b": b, **graph_forward(a, b)}
-    except NotImplementedError:
-        return None, pending_message("`graph_forward` (ejercicio 1)")
-    input_grads = None
-    if step >= FIRST_INPUT_GRAD_STEP:
+    controls = {"a": ipywidgets.FloatSlider(value=1.0, min=-3.0, max=3.0, step=0.1, description="a"),
+                "b": ipywidgets.FloatSlider(value=2.0, min=-3.0, max=3.0, step=0.1, description="b"),
+                "step": ipywidgets.IntSlider(value=0, min=0, max=N_STEPS - 1, description="paso")}
+
+    def needs(a, b, step):
         try:
-            input_grads = graph_backward(a, b)
+            graph_forward(a, b)
         except NotImplementedError:
-            return None, pending_message("`graph_backward` (ejercicio 2)")
-    return render_png(values, input_grads, step), ""
+            return "`graph_forward` (ejercicio 1)"
+        return "`graph_backward` (ejercicio 2)"
+
+    panel = widgets.Panel(controls, lambda a, b, step: student_figure(a, b, step, graph_forward, graph_backward),
+                          needs)
+    play = ipywidgets.Play(value=0, min=0, max=N_STEPS - 1, interval=1200, description="reproducir")
+    ipywidgets.jslink((play, "value"), (controls["step"], "value"))
+    return ipywidgets.VBox([ipywidgets.HBox([controls["a"], controls["b"]]),
+                            ipywidgets.HBox([play, controls["step"]]), panel.view.box])
 
 
 # --- Gráfico de la comprobación de gradientes ------------------------------------------------

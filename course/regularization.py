@@ -17,7 +17,7 @@ from types import ModuleType
 
 import numpy as np
 
-from course import data, mlp, plots
+from course import data, mlp, plots, tables
 
 #: Tamaños de la red del ejemplo: 2 entradas, dos capas ocultas de 64 ReLU, 2 clases.
 LAYERS = (2, 64, 64, 2)
@@ -118,16 +118,16 @@ def compare(kit: Kit, split, configs, epochs=None):
     return rows
 
 
-def format_table(rows):
+#: La tabla de `compare`: encabezados cortos y anchos fijos (cabe en la celda sin partir palabras).
+TABLE = tables.Table(tables.Column("configuración", 30), tables.Column("pérd. ent.", 10, ".3f"),
+                     tables.Column("pérd. val.", 10, ".3f"), tables.Column("exact. val.", 11, ".1%"),
+                     tables.Column("épocas", 6, "d"), tables.Column("pesos ≈ 0", 9, ".1%"))
+
+
+def format_table(rows) -> str:
     """Texto de una tabla alineada con las filas de `compare` (sin los parámetros)."""
-    columns = ("pérdida ent.", "pérdida val.", "exactitud val.", "épocas", "pesos ≈ 0")
-    width = max(len(r["nombre"]) for r in rows) + 2
-    lines = [f"{'regularización':<{width}}" + "".join(f"{c:>16}" for c in columns)]
-    for r in rows:
-        cells = [f"{r['pérdida ent.']:.3f}", f"{r['pérdida val.']:.3f}", f"{r['exactitud val.']:.1%}",
-                 f"{r['épocas']:d}", f"{r['pesos ≈ 0']:.1%}"]
-        lines.append(f"{r['nombre']:<{width}}" + "".join(f"{c:>16}" for c in cells))
-    return "\n".join(lines)
+    keys = ("nombre", "pérdida ent.", "pérdida val.", "exactitud val.", "épocas", "pesos ≈ 0")
+    return TABLE.format([[r[k] for k in keys] for r in rows])
 
 
 def plot_training(kit: Kit, params, history, split, axes=None, title="", resolution=80):

@@ -74,6 +74,13 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+def widget_png(fig) -> bytes:
+    """La figura de un widget como PNG, con compresión rápida (se redibuja a menudo), y la cierra."""
+    from course import plots
+
+    return plots.to_png(fig, compress_level=1)
+
+
 class FigureView:
     """La única manera en que los widgets del curso muestran una figura que cambia.
 
@@ -96,8 +103,6 @@ class FigureView:
         False si falta una función del estudiante."""
         import matplotlib.pyplot as plt
 
-        from course import plots
-
         before = set(plt.get_fignums())
         try:
             drawn = make_figure()
@@ -107,7 +112,7 @@ class FigureView:
             self.message.value = pending_message(self.needs)
             return False
         fig, text = drawn if isinstance(drawn, tuple) else (drawn, "")
-        png = plots.to_png(fig)
+        png = widget_png(fig)
         width, height = png_size(png)
         self.message.value = ""
         self.caption.value = text
@@ -121,33 +126,73 @@ class FigureView:
         self.message.value = text
 
 
-def panel(controls: dict, draw: Callable[..., object], needs: str, button=None, columns: int = 2,
-          draw_now: bool = True):
-    """Un widget completo en una llamada: controles → función de dibujo → `FigureView`.
+class Panel:
+    """Controles → función de dibujo → `FigureView`: la lógica de todos los widgets del curso.
 
     `controls` es `{nombre: control}`; `draw(**valores)` devuelve una figura (o `(figura, texto)`) y puede
-    usar funciones del estudiante (`needs` dice cuáles). Sin `button`, se redibuja al soltar un control
+    usar funciones del estudiante. `needs` dice cuáles: un texto, o una función de los mismos valores que
+    devuelve el texto (cuando depende de lo elegido). Sin `button`, se redibuja al soltar un control
     (`continuous_update=False`: una actualización por gesto); con `button`, al presionarlo. Los controles se
-    reparten en `columns` columnas y se ajustan a su texto con `fit`. Con `draw_now=False` la primera figura
-    espera al primer gesto (para dibujos lentos). Devuelve la caja a mostrar."""
+    ajustan a su texto con `fit`. Con `draw_now=False` la primera figura espera al primer gesto (para dibujos
+    lentos). `view.box` es la figura, a colocar debajo de los controles."""
+
+    def __init__(self, controls: dict, draw: Callable[..., object], needs: str | Callable[..., str],
+                 button=None, draw_now: bool = True):
+        self.controls = controls
+        self.draw = draw
+        self.needs = needs
+        self.view = FigureView(needs if isinstance(needs, str) else "")
+        self._holding = False
+        fit(*controls.values(), *([button] if button is not None else []))
+        if button is None:
+            for control in controls.values():
+                if hasattr(control, "continuous_update"):
+                    control.continuous_update = False
+                control.observe(self.update, names="value")
+        else:
+            button.on_click(self.update)
+        if draw_now:
+            self.update()
+
+    def values(self) -> dict:
+        """`{nombre: valor}` de los controles."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, _=None) -> bool:
+        """Redibuja con los valores actuales; devuelve False si falta una función del estudiante."""
+        if self._holding:
+            return False
+        values = self.values()
+        drawn = self.view.draw(lambda: self.draw(**values))
+        if not drawn and not isinstance(self.needs, str):
+            self.view.say(pending_message(self.needs(**values)))
+        return drawn
+
+    def set(self, **values) -> bool:
+        """Mueve varios controles a la vez y redibuja una sola vez (p. ej. «Restaurar los pesos»)."""
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        return self.update()
+
+
+def in_columns(items: list, n: int = 2):
+    """Los widgets `items` repartidos en `n` columnas (una `HBox` de `VBox`)."""
     import ipywidgets
 
-    items = list(controls.values())
-    fit(*items, *([button] if button is not None else []))
-    view = FigureView(needs)
+    per_column = -(-len(items) // n)
+    return ipywidgets.HBox([ipywidgets.VBox(items[i:i + per_column]) for i in range(0, len(items), per_column)])
 
-    def update(_=None):
-        view.draw(lambda: draw(**{name: control.value for name, control in controls.items()}))
 
-    if button is None:
-        for control in items:
-            if hasattr(control, "continuous_update"):
-                control.continuous_update = False
-            control.observe(update, names="value")
-    else:
-        button.on_click(update)
-    if draw_now:
-        update()
-    per_column = -(-len(items) // columns)
-    grid = ipywidgets.HBox([ipywidgets.VBox(items[i:i + per_column]) for i in range(0, len(items), per_column)])
-    return ipywidgets.VBox([grid, *([button] if button is not None else []), view.box])
+def panel(controls: dict, draw: Callable[..., object], needs: str | Callable[..., str], button=None,
+          columns: int = 2, draw_now: bool = True):
+    """Un widget completo en una llamada (ver `Panel`): los controles en `columns` columnas, el botón (si
+    hay) y la figura debajo. Devuelve la caja a mostrar."""
+    import ipywidgets
+
+    view = Panel(controls, draw, needs, button, draw_now).view
+    return ipywidgets.VBox([in_columns(list(controls.values()), columns), *([button] if button is not None else []),
+                            view.box])

@@ -189,14 +189,20 @@ def draw_spaces(network, W1, b1, W2=None, b2=None, resolution=60):
     return fig
 
 
-def show(network, w11, w21, bias1, w12, w22, bias2):
-    """Función del widget: dibuja los dos espacios para los seis parámetros de la capa oculta (o dice
-    qué completar mientras las funciones del estudiante están sin hacer)."""
-    def draw():
-        draw_spaces(network, *hidden_layer(w11, w21, bias1, w12, w22, bias2))
-        plt.show()
+def explorer(network):
+    """El widget del cuaderno 02: los seis deslizadores de la capa oculta (h₁ a la izquierda, h₂ a la
+    derecha), el botón que restaura los pesos de la clase y los dos espacios dibujados con las funciones del
+    estudiante (`network`); mientras falte alguna, una línea dice qué completar. Devuelve el widget."""
+    import ipywidgets
 
-    widgets.demo(draw, NEEDS)
+    low, high, step = SLIDER_RANGE
+    controls = {name: ipywidgets.FloatSlider(value=value, min=low, max=high, step=step, description=label)
+                for name, label, value in SLIDERS}
+    panel = widgets.Panel(controls, lambda **values: draw_spaces(network, *hidden_layer(**values)), NEEDS)
+    reset = ipywidgets.Button(description="Restaurar los pesos de la clase", icon="undo")
+    widgets.fit(reset)
+    reset.on_click(lambda _: panel.set(**class_slider_values()))
+    return ipywidgets.VBox([reset, widgets.in_columns(list(controls.values())), panel.view.box])
 
 
 # Rectas (w1, w2, b) que intentan separar XOR: ninguna lo consigue.

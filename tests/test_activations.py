@@ -83,21 +83,35 @@ def test_depth_and_gallery_figures():
     assert len([ax for ax in fig.axes if ax.get_visible()]) == len(act.NAMES)
 
 
-@pytest.mark.parametrize("name, broken", [("ReLU", "relu_grad"), ("GELU", "gelu"), ("sigmoide", "sigmoid")])
-def test_widgets_with_a_stub_print_one_line_and_leave_no_figure(name, broken, capsys):
-    before = plt.get_fignums()
-    act.show_activation(FUNCTIONS | {broken: stub}, name)
-    act.show_depth(FUNCTIONS | {"tanh_grad": stub})
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert lines == [widgets.pending_message(act.needs(act.CURVES[name][:2])),
-                     widgets.pending_message(act.needs([n for chain in act.CHAINS for n in chain[1:]]))]
-    assert plt.get_fignums() == before
+def shown(box):
+    """(message, image, caption) of a course widget: its figure view is the last child."""
+    return box.children[-1].children
 
 
-def test_widget_callbacks_draw_with_complete_functions(capsys):
-    assert act.show_activation(FUNCTIONS, "ELU", 0.5, 1.0) is None
-    assert act.show_depth(FUNCTIONS, 5) is None
-    assert capsys.readouterr().out == ""
+def test_activation_explorer_redraws_and_names_what_each_choice_needs():
+    box = act.activation_explorer(FUNCTIONS | {"relu_grad": stub})
+    name, alpha, beta = box.children[0].children[0].children
+    message, image, _ = shown(box)
+    first = image.value
+    assert first[:4] == b"\x89PNG" and message.value == ""
+    name.value = "ELU"
+    assert image.value != first and message.value == ""
+    name.value = "ReLU"
+    assert message.value == widgets.pending_message(act.needs(["relu", "relu_grad"]))
+    name.value = "escalón"  # needs no function of the student
+    assert message.value == "" and plt.get_fignums() == []
+
+
+def test_depth_explorer_redraws_or_says_what_is_missing():
+    box = act.depth_explorer(FUNCTIONS)
+    (depth,) = box.children[0].children[0].children
+    message, image, _ = shown(box)
+    first = image.value
+    depth.value = 3
+    assert image.value != first and message.value == ""
+    message, _, _ = shown(act.depth_explorer(FUNCTIONS | {"tanh_grad": stub}))
+    assert message.value == widgets.pending_message(act.needs([n for chain in act.CHAINS for n in chain[1:]]))
+    assert plt.get_fignums() == []
 
 
 def test_importing_the_module_does_not_load_matplotlib():

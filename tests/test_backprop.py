@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 
 from autograder.reference import backprop as reference  # noqa: E402
 from course import backprop  # noqa: E402
+from course import widgets  # noqa: E402
 from course.widgets import pending_message  # noqa: E402
 from conftest import stub
 
@@ -114,22 +115,33 @@ def test_figure_and_png_render():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "∂F/∂ab = 7" in texts and "ab = 2" in texts
     plt.close(fig)
-    backprop.render_png(values_of(1.0, 2.0), None, 0)  # warm-up
-    for step in range(backprop.N_STEPS):
-        png, note = backprop.frame(0.5, -1.2, step, reference.graph_forward, reference.graph_backward)
-        assert png[:8] == b"\x89PNG\r\n\x1a\n" and note == ""
+
+
+def explorer_parts(forward, backward):
+    box = backprop.explorer(forward, backward)
+    (a, b), (play, step), view = box.children[0].children, box.children[1].children, box.children[2]
+    return a, b, step, view.children[0], view.children[1]
+
+
+def test_explorer_draws_every_step_at_natural_size():
+    a, b, step, message, image = explorer_parts(reference.graph_forward, reference.graph_backward)
+    seen = {image.value}
+    for value in range(1, backprop.N_STEPS):
+        step.value = value
+        seen.add(image.value)
+    assert len(seen) == backprop.N_STEPS and message.value == ""
+    assert image.layout.width == f"{widgets.png_size(image.value)[0]}px"
     assert plt.get_fignums() == []
 
 
-def test_frame_says_what_to_finish_while_a_function_is_a_stub():
-    for step in (0, backprop.N_STEPS - 1):
-        assert backprop.frame(1.0, 2.0, step, stub, stub) == (None, pending_message("`graph_forward` (ejercicio 1)"))
-    for step in range(backprop.FIRST_INPUT_GRAD_STEP):
-        png, note = backprop.frame(1.0, 2.0, step, reference.graph_forward, stub)
-        assert png is not None and note == ""
-    for step in range(backprop.FIRST_INPUT_GRAD_STEP, backprop.N_STEPS):
-        assert backprop.frame(1.0, 2.0, step, reference.graph_forward, stub) == (
-            None, pending_message("`graph_backward` (ejercicio 2)"))
+def test_explorer_says_what_to_finish_while_a_function_is_a_stub():
+    *_, step, message, image = explorer_parts(stub, stub)
+    assert message.value == pending_message("`graph_forward` (ejercicio 1)") and image.value == b""
+    *_, step, message, image = explorer_parts(reference.graph_forward, stub)
+    for value in range(backprop.N_STEPS):
+        step.value = value
+        expected = "" if value < backprop.FIRST_INPUT_GRAD_STEP else pending_message("`graph_backward` (ejercicio 2)")
+        assert message.value == expected
     assert plt.get_fignums() == []
 
 

@@ -201,8 +201,44 @@ def test_source_notebook_07_shows_the_image_browser(lab, browser_page):
     image = cell.locator(".jp-OutputArea-output img").first
     image.wait_for(timeout=60_000)
     cell.scroll_into_view_if_needed()
-    cell.screenshot(path=str(ARTIFACTS / "image_browser_07.png"))
+    cell.screenshot(path=str(ARTIFACTS / "notebook_07.png"))
     assert (image.get_attribute("src") or "").startswith("data:image/png")
+
+
+#: Text of each solved notebook's first widget cell (07's is the image browser, above); 00 has no widget.
+FIRST_WIDGET = {
+    "00_bienvenida": None,
+    "01_perceptron": "perceptron.explorer",
+    "02_xor": "xor.explorer",
+    "03_activaciones": "act.activation_explorer",
+    "04_backprop": "backprop.explorer",
+    "05_sgd": "def explorer_widget",
+    "06_regularizacion": "def regularization_widget",
+}
+
+
+@pytest.mark.parametrize("assignment", sorted(FIRST_WIDGET))
+def test_screenshot_of_each_notebook(lab, browser_page, assignment):
+    """One screenshot per solved notebook (its first widget as a student sees it; 00: its first screen) into
+    `tests/artifacts/browser/notebook_NN.png`: no stderr on the way, and the widget's figure shown at its natural
+    size (not shrunk to fit, not stretched)."""
+    page = browser_page
+    open_notebook(page, lab, f"source/{assignment}/{assignment}.ipynb")
+    marker = FIRST_WIDGET[assignment]
+    cell = run_cells_one_by_one(page, stop_at=marker, seconds_per_cell=300)
+    assert error_texts(page) == []
+    target = ARTIFACTS / f"notebook_{assignment[:2]}.png"
+    if marker is None:
+        notebook(page).locator(".jp-Cell").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(target))
+        return
+    assert cell is not None, f"no cell contains {marker!r}"
+    image = cell.locator("img.widget-image").first
+    image.wait_for(timeout=60_000)
+    cell.scroll_into_view_if_needed()
+    cell.screenshot(path=str(target))
+    natural, shown = image.evaluate("i => [i.naturalWidth, i.getBoundingClientRect().width]")
+    assert abs(shown - natural) <= 1, f"the widget's {natural} px figure is shown {shown:.0f} px wide"
 
 
 def test_formgrader_lists_the_assignments(lab, browser_page):

@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 
 from autograder.reference import mlp as ref  # noqa: E402
 from course import regularization as reg  # noqa: E402
+from course import tables  # noqa: E402
 
 
 def _l1_grad(params, lam):
@@ -85,7 +86,9 @@ def test_every_regulariser_lowers_the_validation_loss_of_the_example():
         assert row["pérdida val."] < 0.5 * base, row["nombre"]
     assert rows[2]["pesos ≈ 0"] > rows[1]["pesos ≈ 0"] > rows[0]["pesos ≈ 0"]  # L1 sparser than L2
     table = reg.format_table(rows)
-    assert "pérdida val." in table and len(table.splitlines()) == 6
+    lines = table.splitlines()
+    assert "pérd. val." in lines[0] and len(lines) == 6
+    assert max(map(len, lines)) <= tables.LINE_CHARS and len({line.index("%") for line in lines[1:]}) == 1
 
 
 def test_small_weights_ignores_biases():

@@ -56,3 +56,20 @@ def test_figure_view_with_a_stub_leaves_no_figure():
         stub()
 
     assert view.draw(make) is False and plt.get_fignums() == []
+
+
+def test_panel_set_moves_several_controls_with_one_drawing_and_needs_may_depend_on_the_values():
+    calls = []
+
+    def draw(a, b):
+        calls.append((a, b))
+        if b == "stub":
+            raise NotImplementedError()
+        return plots.figure()[0]
+
+    controls = {"a": ipywidgets.IntSlider(value=0), "b": ipywidgets.Dropdown(options=["ok", "stub"])}
+    panel = widgets.Panel(controls, draw, lambda a, b: f"`{b}` ({a})")
+    panel.set(a=3, b="stub")
+    assert calls == [(0, "ok"), (3, "stub")]
+    assert panel.view.message.value == widgets.pending_message("`stub` (3)")
+    assert plt.get_fignums() == []

@@ -91,18 +91,30 @@ def test_degenerate_weights_still_draw():
     assert len(fig.axes) == 2
 
 
-def test_widget_callback_returns_nothing():
-    assert xor.show(NETWORK, **xor.class_slider_values()) is None
+def test_explorer_redraws_on_a_slider_and_restores_the_class_weights_in_one_drawing(monkeypatch):
+    box = xor.explorer(NETWORK)
+    reset, grid, view = box.children
+    sliders = [s for column in grid.children for s in column.children]
+    assert [s.description for s in sliders] == [label for _, label, _ in xor.SLIDERS]
+    message, image, _ = view.children
+    first = image.value
+    sliders[0].value = 2.0
+    assert image.value != first and message.value == ""
+    sliders[3].value = -4.0
+    drawn = []
+    monkeypatch.setattr(xor, "draw_spaces", lambda *a: drawn.append(a) or plt.figure())
+    reset.click()
+    assert [s.value for s in sliders] == list(xor.class_slider_values().values())
+    assert len(drawn) == 1
 
 
 @pytest.mark.parametrize("broken", ["sigmoid", "dense_forward", "xor_network"])
-def test_widget_with_a_stub_prints_one_line_and_leaves_no_figure(broken, capsys):
+def test_explorer_with_a_stub_says_what_to_finish_and_leaves_no_figure(broken):
     functions = {"sigmoid": reference.sigmoid, "dense_forward": reference.dense_forward,
                  "xor_network": reference.xor_network} | {broken: stub}
-    before = plt.get_fignums()
-    xor.show(xor.Network(**functions), **xor.class_slider_values())
-    assert capsys.readouterr().out.strip() == widgets.pending_message(xor.NEEDS)
-    assert plt.get_fignums() == before
+    message, image, _ = xor.explorer(xor.Network(**functions)).children[-1].children
+    assert message.value == widgets.pending_message(xor.NEEDS) and image.value == b""
+    assert plt.get_fignums() == []
 
 
 def test_sliders_cover_the_six_hidden_parameters():
