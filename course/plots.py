@@ -101,11 +101,16 @@ def plot_line_boundary(ax, w, b, limits=(-0.5, 1.5), **kwargs):
     ax.set_ylim(*limits)
 
 
+def integer_xticks(ax) -> None:
+    """Marcas enteras en el eje x (épocas, pasos, errores): nunca 2.5 épocas."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def plot_curves(ax, curves, xlabel="época", ylabel="pérdida", marker=None):
     """Dibuja varias curvas `{"entrenamiento": [...], "validación": [...]}` en el mismo eje."""
     for color, (label, values) in zip(COLORS, curves.items()):
         ax.plot(np.arange(len(values)), values, color=color, label=label, marker=marker)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # épocas y pasos: marcas enteras
+    integer_xticks(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()

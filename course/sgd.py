@@ -195,6 +195,7 @@ def plot_loss(ax, result, label=None, color=None):
     ax.semilogy(result["epoch"], loss, color=color, label=label, lw=1)
     if result["diverged"]:
         ax.plot(result["epoch"][-1], np.nanmax(loss), marker="x", color="r", markersize=10)
+    plots.integer_xticks(ax)
     ax.set_xlabel("época")
     ax.set_ylabel("MSE (todos los datos)")
 
@@ -214,6 +215,7 @@ class Explorer:
         (self.path_line,) = self.ax_path.plot([], [], color=plots.COLORS[1], lw=1, marker="o", markersize=3)
         (self.start,) = self.ax_path.plot(*THETA_START, marker="s", color="k", markersize=5)
         (self.loss_line,) = self.ax_loss.semilogy([1], [1], color=plots.COLORS[0], lw=1)
+        plots.integer_xticks(self.ax_loss)
         self.ax_loss.set_xlabel("época")
         self.ax_loss.set_ylabel("MSE (todos los datos)")
         self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.9, wspace=0.3)
