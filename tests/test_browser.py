@@ -133,9 +133,17 @@ def run_cells_one_by_one(page, stop_at=None, seconds_per_cell=120):
         if is_code:
             prompt = cell.locator(".jp-InputArea-prompt")
             deadline = time.monotonic() + seconds_per_cell
+            retry = time.monotonic() + 10
             while not re.search(r"\[\d+\]", prompt.inner_text()):
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"cell {i} did not finish in {seconds_per_cell} s")
+                if time.monotonic() > retry and "*" not in prompt.inner_text():
+                    # The key press was lost (JupyterLab still loading, focus elsewhere): neither queued nor
+                    # run after 10 s. Select this cell again and run it.
+                    prompt.click()
+                    page.keyboard.press("Escape")
+                    page.keyboard.press("Shift+Enter")
+                    retry = time.monotonic() + 10
                 time.sleep(0.2)
         if stop_at and stop_at in text:
             return cell
