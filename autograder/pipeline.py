@@ -71,8 +71,8 @@ def grade_table(root: Path, assignments: list[str]) -> list[str]:
         return text if r.status == "pending manual" else f"{text} {r.status}"
 
     rows = {student: [cell(row[a]) for a in assignments] for student, row in results.table(root, assignments).items()}
-    width = max([len(a) for a in assignments] + [len(text) for row in rows.values() for text in row] + [22]) + 2
-    lines = ["estudiante".ljust(24) + "".join(a.rjust(width) for a in assignments)]
+    widths = [max([len(a)] + [len(row[j]) for row in rows.values()]) + 2 for j, a in enumerate(assignments)]
+    lines = ["estudiante".ljust(24) + "".join(a.rjust(w) for a, w in zip(assignments, widths))]
     for student, row in rows.items():
-        lines.append(student.ljust(24) + "".join(text.rjust(width) for text in row))
+        lines.append(student.ljust(24) + "".join(text.rjust(w) for text, w in zip(row, widths)))
     return lines
