@@ -200,8 +200,9 @@ def main():
 main()
 '''
 
-_SPAWN = r'''"""The kernel spec's command: ask the batch's kernel factory (socket `$AG_FACTORY` in folder `argv[1]`) for a kernel with this connection
-file and environment, pass on interrupts, and end with the kernel (killing this process kills the kernel)."""
+_SPAWN = r'''"""The kernel spec's command: ask the batch's kernel factory (socket `$AG_FACTORY` in folder
+`argv[1]`) for a kernel with this connection file and environment, pass on interrupts, and end with the kernel
+(killing this process kills the kernel)."""
 import json, os, signal, socket, sys
 
 FORWARDED = {signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP}
@@ -323,7 +324,8 @@ class Factory:
         """Return once the factory has imported its modules and takes requests; raise if it died."""
         while not self.socket.exists():
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the kernel factory {self.socket.name} ended at start (status {self.proc.returncode})")
+                raise RuntimeError(f"the kernel factory {self.socket.name} ended at start "
+                                   f"(status {self.proc.returncode})")
             time.sleep(0.02)
 
 
