@@ -7,14 +7,13 @@ or of the course given with `--source-root` (any nbgrader assignment: one or mor
 import argparse
 import dataclasses
 import logging
-import os
 import sys
 import warnings
 from pathlib import Path
 
 from autograder import COURSE_ROOT, release
 from autograder.check import run_check
-from autograder.model import Limits
+from autograder.model import Limits, default_workers
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -204,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "grade":
             p.add_argument("--students", nargs="+", help="only these student ids")
             p.add_argument("--force", action="store_true", help="regrade submissions already graded")
-            p.add_argument("--workers", type=int, default=os.cpu_count(), help="parallel submissions (default: cores)")
+            p.add_argument("--workers", type=int, default=default_workers(),
+                           help=f"parallel submissions (default: cores + 1 = {default_workers()})")
             add_limits(p)
         if name == "export":
             p.add_argument("--output", help="CSV path (default: <root>/grades.csv; LMS files: <root>/exports/)")

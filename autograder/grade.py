@@ -28,7 +28,7 @@ import nbgrader.preprocessors  # noqa: F401
 from autograder import COURSE_ROOT, manual, sandbox
 from autograder.assignments import notebooks, read_merged
 from autograder.judge import ReferenceFailed, judge, read_report
-from autograder.model import REFERENCE, STATUSES, ChildReport, Job, Limits, Result, digest
+from autograder.model import REFERENCE, STATUSES, ChildReport, Job, Limits, Result, default_workers, digest
 from autograder.nbgrader_setup import api, max_scores, prepare_course, read_scores
 
 __all__ = ["Job", "Limits", "Result", "ReferenceFailed", "run_batch"]  # the grading API, on top of `model`
@@ -450,7 +450,7 @@ def run_batch(jobs, limits: Limits | None = None, workers: int | None = None, on
     either, no result of that assignment is given out and `ReferenceFailed` is raised at the end. With `stages`,
     the seconds of each stage of grading are added to it."""
     limits = limits or Limits()
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = max(1, workers or default_workers())
     # More compute threads than cores make parallel kernels wait for each other (BLAS threads spin).
     limits = replace(limits, threads=limits.threads or max(1, (os.cpu_count() or 1) // workers))
     isolated = sandbox.warn_if_unisolated(progress or sys.stderr)

@@ -2,6 +2,7 @@
 with one of `STATUSES`)."""
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,13 @@ STATUS_ES = {
 STATUSES = tuple(STATUS_ES)
 #: The student id under which an assignment's source notebook is graded to prove the grading environment.
 REFERENCE = "reference"
+
+
+def default_workers() -> int:
+    """Submissions graded at a time by default: one more than the cores, so that while one waits (its kernel
+    starting, its gradebook written) the cores still compute. P6, 64 submissions on 2 cores: 127 s with 2,
+    113 s with 3, 112 s with 4."""
+    return (os.cpu_count() or 1) + 1
 
 
 def _limit(default: int, help_text: str, unit: int = 1, flag: str | None = None):

@@ -5,6 +5,8 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
+
 from autograder import COURSE_ROOT, feedback, results
 from autograder.export import export
 from autograder.grade import Job, Limits, ReferenceFailed, Result, run_batch
@@ -27,11 +29,17 @@ def pending(root: Path, assignments: list[str], students: list[str] | None = Non
     return jobs
 
 
+def store(root: Path, result: Result, notebook: nbformat.NotebookNode | None, source_root: Path) -> None:
+    """Store one graded submission and write its feedback page, while the others are still being graded."""
+    results.save(root, result, notebook)
+    feedback.write(root, [result], source_root)
+
+
 def grade(root: Path, assignments: list[str] | None = None, students: list[str] | None = None, force: bool = False,
           workers: int | None = None, limits: Limits | None = None, progress=sys.stderr, data=None,
           source_root: Path = COURSE_ROOT, stages=None) -> list[Result]:
-    """Grade the submissions in the course root `root`, write feedback for what was graded, export `grades.csv`;
-    return the new `Result`s. Raises `ReferenceFailed` (after feedback and export of the rest) when an
+    """Grade the submissions in the course root `root`, write feedback for each as it is graded, export
+    `grades.csv`; return the new `Result`s. Raises `ReferenceFailed` (after feedback and export of the rest) when an
     assignment's reference solution does not get full marks here; `data` lists where to look for Fashion-MNIST
     (see `run_batch`); the assignments come from `source_root`; `stages` (a `grade.Stages`) collects the time of
     each stage of grading."""
@@ -46,16 +54,15 @@ def grade(root: Path, assignments: list[str] | None = None, students: list[str] 
         log.info("%d submission(s) already graded and unchanged: skipped (--force regrades).", skipped)
     failed = None
     try:
-        done = run_batch(jobs, limits, workers, on_done=lambda job, result, nb: results.save(root, result, nb),
+        done = run_batch(jobs, limits, workers, on_done=lambda job, result, nb: store(root, result, nb, source_root),
                          progress=progress, hide=[root], data=data, source_root=source_root,
                          stages=stages) if jobs else []
     except ReferenceFailed as exc:
         failed, done = exc, exc.results
     began = time.monotonic()
-    feedback.write(root, done, source_root)
     export(root, assignments)
     if stages:
-        stages.add("feedback pages and export (once per batch)", time.monotonic() - began)
+        stages.add("export (once per batch)", time.monotonic() - began)
     if failed:
         raise failed
     return done

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import mutants, pipeline, sandbox
+from autograder.model import default_workers
 from autograder.assignments import assignment_names, notebook_path, solution_cells
 from benchmarks.grading import children_cpu, course_with, plain_serial
 
@@ -94,7 +95,7 @@ def measure(quick=False, students=None, sample=None):
     submissions, kinds = classroom(students, names[:2] if quick else names)
     load = os.getloadavg()[0]
     n = sum(len(s) for s in submissions.values())
-    workers = os.cpu_count() or 1
+    workers = default_workers()
     with tempfile.TemporaryDirectory(prefix="bench-p6-") as root:
         course_with(submissions, root)
         start, cpu = time.perf_counter(), children_cpu()
