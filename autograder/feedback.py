@@ -9,6 +9,7 @@ reaches the page, except the message of a failed test when it cannot carry a hid
 """
 
 import ast
+import functools
 import html
 import re
 import shutil
@@ -73,6 +74,7 @@ def exercises(source_nb: nbformat.NotebookNode) -> dict[str, str]:
     return labels
 
 
+@functools.lru_cache(maxsize=8192)  # the same cells and messages come back in every student's page
 def markdown(text: str) -> str:
     """Markdown to HTML with `$…$` / `$$…$$` as MathML (rendered by the browser offline, no MathJax)."""
     formulas = []

@@ -126,6 +126,20 @@ def _quick_kernel_handshakes() -> None:
     KernelManager._async_wait = quick_wait
 
 
+def _throwaway_gradebook() -> None:
+    """In a grading child: its private gradebook is deleted after the run, so SQLite need not wait for the disk
+    on each of nbgrader's commits (synchronous off, rollback journal in memory)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def unsynced(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA journal_mode=MEMORY")
+        cursor.close()
+    event.listen(Engine, "connect", unsynced)
+
+
 def uses_tensorflow(root: Path, assignment: str) -> bool:
     """Whether a source notebook of `assignment` in the course `root` uses TensorFlow / Keras."""
     text = "".join(p.read_text(encoding="utf-8") for p in notebooks(assignment, "source", root))
@@ -334,6 +348,7 @@ def _child(batch: Batch, run: Running) -> None:
                                              "tensorflow" if batch.templates[job.assignment].heavy else "default"))
         laps.lap("child setup (files, env, chown)")
         _quick_kernel_handshakes()
+        _throwaway_gradebook()
         if batch.stages:
             _time_kernel(laps)
         grader = api(run.course, **{
