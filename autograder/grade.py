@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import traceback
+import types
 from datetime import datetime
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -138,6 +139,26 @@ def _throwaway_gradebook() -> None:
         cursor.execute("PRAGMA journal_mode=MEMORY")
         cursor.close()
     event.listen(Engine, "connect", unsynced)
+
+
+def _schema_checked_once() -> None:
+    """In a grading child: nbgrader validates each cell's metadata with `jsonschema.validate`, which checks
+    nbgrader's constant schema against the metaschema again for every cell (twice per cell per run). Here the
+    schema is checked once and its validator kept; the cells are validated exactly as before."""
+    import jsonschema
+    from nbgrader.nbgraderformat import common
+
+    validators = {}
+
+    def validate(instance, schema) -> None:
+        if id(schema) not in validators:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            validators[id(schema)] = (cls(schema), schema)  # the schema kept alive: its id stays its own
+        error = jsonschema.exceptions.best_match(validators[id(schema)][0].iter_errors(instance))
+        if error is not None:
+            raise error
+    common.jsonschema = types.SimpleNamespace(validate=validate)
 
 
 def uses_tensorflow(root: Path, assignment: str) -> bool:
@@ -349,6 +370,7 @@ def _child(batch: Batch, run: Running) -> None:
         laps.lap("child setup (files, env, chown)")
         _quick_kernel_handshakes()
         _throwaway_gradebook()
+        _schema_checked_once()
         if batch.stages:
             _time_kernel(laps)
         grader = api(run.course, **{
