@@ -19,7 +19,7 @@ import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from autograder import COURSE_ROOT, integrity, results as stored
+from autograder import COURSE_ROOT, integrity
 from autograder.assignments import nbgrader, notebooks, parts, read_merged
 from autograder.model import STATUS_ES, Result
 from autograder.release import secret_lines
@@ -272,11 +272,11 @@ def _read(paths: list[Path]) -> nbformat.NotebookNode | None:
 
 
 def write(root: Path, results: list[Result], source_root: Path = COURSE_ROOT) -> list[Path]:
-    """Write `feedback/<student>/<assignment>/<assignment>.html` for each `Result`, with the submission's
-    timestamp and secret beside it (ready for `nbgrader release_feedback`); return the paths."""
+    """Write `feedback/<student>/<assignment>/<assignment>.html` for each `Result` (complete, as `results.load`
+    or `results.save` give it), with the submission's timestamp and secret beside it (ready for
+    `nbgrader release_feedback`); return the paths."""
     paths = []
     for result in results:
-        stored.complete(root, result)
         names = [p.name for p in notebooks(result.assignment, "release", source_root)]
         graded = _read([Path(root) / "autograded" / result.student / result.assignment / n for n in names])
         folder = Path(root) / "submitted" / result.student / result.assignment

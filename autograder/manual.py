@@ -65,15 +65,37 @@ def _snapshot(db: str, changed: int) -> tuple[dict, dict]:
     return manual, scores
 
 
-def apply(root: Path, result: Result) -> Result:
+def _submission_scores(gb: Gradebook, student: str, assignment: str) -> dict:
+    """`{grade_id: [manual score or None, max, comment]}` of one submission, by the rule of `_snapshot`."""
+    manual = manual_ids(gb, assignment)
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return {}
+    scores = {}
+    for notebook in submission.notebooks:
+        for grade in notebook.grades:
+            if grade.manual_score is not None or grade.name in manual:
+                scores[grade.name] = [grade.manual_score, float(grade.max_score), ""]
+        for comment in notebook.comments:
+            if comment.manual_comment is not None and comment.name in scores:
+                scores[comment.name][2] = comment.manual_comment
+    return scores
+
+
+def apply(root: Path, result: Result, gb: Gradebook | None = None) -> Result:
     """Put the manual scores and comments of the gradebook into `result`; flag `pending manual` when a
-    manually graded cell has none yet. Return `result`."""
-    db = Path(root).resolve() / "gradebook.db"
-    if not db.exists():
-        return result
-    _, scores = _snapshot(str(db), db.stat().st_mtime_ns)
+    manually graded cell has none yet. Return `result`. With `gb` (the course's gradebook, open), only this
+    submission is read; without it, the whole gradebook once per change (`_snapshot`, for many results)."""
+    if gb is not None:
+        scores = _submission_scores(gb, result.student, result.assignment)
+    else:
+        db = Path(root).resolve() / "gradebook.db"
+        if not db.exists():
+            return result
+        scores = _snapshot(str(db), db.stat().st_mtime_ns)[1].get((result.student, result.assignment), {})
     pending = []
-    for gid, (score, points, comment) in scores.get((result.student, result.assignment), {}).items():
+    for gid, (score, points, comment) in scores.items():
         if score is None:
             pending.append(gid)
         else:

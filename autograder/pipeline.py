@@ -31,8 +31,7 @@ def pending(root: Path, assignments: list[str], students: list[str] | None = Non
 
 def store(root: Path, result: Result, notebook: nbformat.NotebookNode | None, source_root: Path) -> None:
     """Store one graded submission and write its feedback page, while the others are still being graded."""
-    results.save(root, result, notebook)
-    feedback.write(root, [result], source_root)
+    feedback.write(root, [results.save(root, result, notebook)], source_root)
 
 
 def grade(root: Path, assignments: list[str] | None = None, students: list[str] | None = None, force: bool = False,

@@ -31,8 +31,9 @@ def register(root: Path, assignments: list[str], source_root: Path = COURSE_ROOT
         os.chmod(db, 0o600)
 
 
-def save(root: Path, result: Result, notebook: nbformat.NotebookNode | None) -> None:
-    """Store one graded submission: executed notebook, status file, scores in the gradebook."""
+def save(root: Path, result: Result, notebook: nbformat.NotebookNode | None) -> Result:
+    """Store one graded submission: executed notebook, status file, scores in the gradebook. Return `result`
+    completed as `load` gives it (manual scores, late penalty), reading only this submission."""
     path = result_path(root, result.student, result.assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob("*.ipynb"):
@@ -51,6 +52,8 @@ def save(root: Path, result: Result, notebook: nbformat.NotebookNode | None) -> 
             grade.auto_score = result.grades.get(grade.name, [0.0])[0]
             manual.keep_on_regrade(grade, by_hand)
         gb.db.commit()
+        manual.apply(root, result, gb)
+    return late.annotate(root, result)
 
 
 def load(root: Path, student: str, assignment: str) -> Result | None:

@@ -22,7 +22,7 @@ import nbformat
 from autograder import mutants, pipeline, sandbox
 from autograder.model import default_workers
 from autograder.assignments import assignment_names, notebook_path, solution_cells
-from benchmarks.grading import children_cpu, course_with, plain_serial
+from benchmarks.grading import grading_cpu, course_with, plain_serial
 
 KINDS = (("completa", 0.55), ("parcial", 0.2), ("en blanco", 0.1), ("con errores", 0.15))
 FULL_CLASS = 100
@@ -98,10 +98,10 @@ def measure(quick=False, students=None, sample=None):
     workers = default_workers()
     with tempfile.TemporaryDirectory(prefix="bench-p6-") as root:
         course_with(submissions, root)
-        start, cpu = time.perf_counter(), children_cpu()
+        start, cpu = time.perf_counter(), grading_cpu()
         with TreeMemory() as tree:
             done = pipeline.grade(root, list(submissions), force=True, workers=workers, progress=None)
-        seconds, cpu = time.perf_counter() - start, children_cpu() - cpu
+        seconds, cpu = time.perf_counter() - start, grading_cpu() - cpu
     grader_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     rows = []
     for assignment in submissions:

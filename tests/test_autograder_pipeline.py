@@ -2,15 +2,18 @@
 
 import csv
 import io
+import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder import mutants, results, sandbox
-from autograder.assignments import notebook_path
+from autograder.assignments import notebook_path, solution_cells
 from autograder.cli import main
-from autograder.grade import ReferenceFailed
+from autograder.grade import Job, ReferenceFailed, run_batch
 from autograder.importer import import_folder
 from autograder.pipeline import grade
 from autograder.report import report
@@ -62,3 +65,28 @@ def test_hidden_data_refuses_instead_of_zeroing(tmp_path):
     assert list(failed.value.failures) == [a]
     assert "FileNotFoundError" in str(failed.value) and "no submission of 07_keras was graded" in str(failed.value)
     assert results.load(tmp_path / "curso", "blas", a) is None
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_a_batch_leaves_no_process_behind(tmp_path):
+    """Ctrl-C while submissions are being graded (raised here by the first result's callback, two slow ones still
+    running): every grading process, kernel and kernel factory of the batch is gone when the error comes out."""
+    solution = solution_cells(nbformat.read(notebook_path(A, "source"), as_version=4))["weighted_sum"].source
+    slow = "import time\ntime.sleep(120)\n" + solution
+    jobs = []
+    for student, replacements in (("ana", {}), ("blas", {"weighted_sum": slow}), ("carla", {"weighted_sum": slow})):
+        folder = tmp_path / "submitted" / student / A
+        folder.mkdir(parents=True)
+        nbformat.write(mutants.submission(A, replacements), folder / f"{A}.ipynb")
+        jobs.append(Job(A, student, folder))
+
+    def interrupt(job, result, notebook):
+        assert job.student == "ana"
+        raise KeyboardInterrupt
+
+    workdir = Path(tempfile.mkdtemp(prefix="ctrl-c-"))  # short: the sockets' paths live in it
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(jobs, workers=3, on_done=interrupt, progress=None, workdir=workdir)
+    assert sandbox.descendants(os.getpid()) == {os.getpid()}
+    assert not list(workdir.iterdir()), "the batch's folder was not removed"
+    workdir.rmdir()
