@@ -38,10 +38,10 @@ def grade(root: Path, assignments: list[str] | None = None, students: list[str] 
           workers: int | None = None, limits: Limits | None = None, progress=sys.stderr, data=None,
           source_root: Path = COURSE_ROOT, stages=None) -> list[Result]:
     """Grade the submissions in the course root `root`, write feedback for each as it is graded, export
-    `grades.csv`; return the new `Result`s. Raises `ReferenceFailed` (after feedback and export of the rest) when an
-    assignment's reference solution does not get full marks here; `data` lists where to look for Fashion-MNIST
-    (see `run_batch`); the assignments come from `source_root`; `stages` (a `grade.Stages`) collects the time of
-    each stage of grading."""
+    `grades.csv`; return the new `Result`s. Raises `ReferenceFailed` (after feedback and export of the rest)
+    when an assignment's reference solution does not get full marks here; `data` lists where to look for
+    Fashion-MNIST (see `run_batch`); the assignments come from `source_root`; `stages` (a `grade.Stages`)
+    collects the time of each stage of grading."""
     assignments = assignments or results.graded_assignments(root)
     began = time.monotonic()
     results.register(root, assignments, source_root)
@@ -53,7 +53,8 @@ def grade(root: Path, assignments: list[str] | None = None, students: list[str] 
         log.info("%d submission(s) already graded and unchanged: skipped (--force regrades).", skipped)
     failed = None
     try:
-        done = run_batch(jobs, limits, workers, on_done=lambda job, result, nb: store(root, result, nb, source_root),
+        done = run_batch(jobs, limits, workers,
+                         on_done=lambda job, result, nb: store(root, result, nb, source_root),
                          progress=progress, hide=[root], data=data, source_root=source_root,
                          stages=stages) if jobs else []
     except ReferenceFailed as exc:
