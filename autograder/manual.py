@@ -8,7 +8,7 @@ import csv
 import functools
 from pathlib import Path
 
-from nbgrader.api import Grade, Gradebook, MissingEntry
+from nbgrader.api import Grade, Gradebook, MissingEntry, SubmittedAssignment
 
 from autograder.model import Result
 from autograder.nbgrader_setup import gradebook
@@ -42,22 +42,28 @@ def cells(root: Path, assignment: str) -> set[str]:
         return manual_ids(gb, assignment)
 
 
+def _entry(grade: Grade, manual: set[str]) -> list | None:
+    """`[manual score or None, max, comment]` of a cell graded by hand or an autograded cell with a manual score
+    (the comment is filled in later); None for any other cell."""
+    if grade.manual_score is None and grade.name not in manual:
+        return None
+    return [grade.manual_score, float(grade.max_score), ""]
+
+
 @functools.lru_cache(maxsize=4)
 def _snapshot(db: str, changed: int) -> tuple[dict, dict]:
     """From the gradebook `db` (as of its modification time `changed`): `{assignment: manual ids}` and
-    `{(student, assignment): {grade_id: (manual score or None, max, comment)}}` of the cells graded by hand and
-    the autograded cells with a manual score. One read per change of the gradebook, not one per result."""
-    from nbgrader.api import Comment, Grade
+    `{(student, assignment): {grade_id: _entry}}`. One read per change of the gradebook, not one per result."""
+    from nbgrader.api import Comment
 
     root = Path(db).parent
     with gradebook(root) as gb:
         manual = {a.name: manual_ids(gb, a.name) for a in gb.assignments if a.notebooks}
         scores = {}
         for grade in gb.db.query(Grade):
-            name, assignment = grade.name, grade.assignment.name
-            if grade.manual_score is not None or name in manual.get(assignment, ()):
-                key = (grade.student.id, assignment)
-                scores.setdefault(key, {})[name] = [grade.manual_score, float(grade.max_score), ""]
+            assignment = grade.assignment.name
+            if (entry := _entry(grade, manual.get(assignment, set()))) is not None:
+                scores.setdefault((grade.student.id, assignment), {})[grade.name] = entry
         for comment in gb.db.query(Comment).filter(Comment.manual_comment.isnot(None)):
             entry = scores.get((comment.student.id, comment.assignment.name), {}).get(comment.name)
             if entry is not None:
@@ -65,31 +71,25 @@ def _snapshot(db: str, changed: int) -> tuple[dict, dict]:
     return manual, scores
 
 
-def _submission_scores(gb: Gradebook, student: str, assignment: str) -> dict:
-    """`{grade_id: [manual score or None, max, comment]}` of one submission, by the rule of `_snapshot`."""
-    manual = manual_ids(gb, assignment)
-    try:
-        submission = gb.find_submission(assignment, student)
-    except MissingEntry:
-        return {}
+def submission_scores(submission: SubmittedAssignment, manual: set[str]) -> dict:
+    """`{grade_id: _entry}` of one submission (its gradebook open), `manual`
+    being the assignment's `manual_ids`: what `apply` needs, without reading the whole gradebook."""
     scores = {}
     for notebook in submission.notebooks:
         for grade in notebook.grades:
-            if grade.manual_score is not None or grade.name in manual:
-                scores[grade.name] = [grade.manual_score, float(grade.max_score), ""]
+            if (entry := _entry(grade, manual)) is not None:
+                scores[grade.name] = entry
         for comment in notebook.comments:
             if comment.manual_comment is not None and comment.name in scores:
                 scores[comment.name][2] = comment.manual_comment
     return scores
 
 
-def apply(root: Path, result: Result, gb: Gradebook | None = None) -> Result:
+def apply(root: Path, result: Result, scores: dict | None = None) -> Result:
     """Put the manual scores and comments of the gradebook into `result`; flag `pending manual` when a
-    manually graded cell has none yet. Return `result`. With `gb` (the course's gradebook, open), only this
-    submission is read; without it, the whole gradebook once per change (`_snapshot`, for many results)."""
-    if gb is not None:
-        scores = _submission_scores(gb, result.student, result.assignment)
-    else:
+    manually graded cell has none yet. Return `result`. `scores` (`submission_scores`, when the caller has the
+    submission open) spares reading the whole gradebook once per change (`_snapshot`, for many results)."""
+    if scores is None:
         db = Path(root).resolve() / "gradebook.db"
         if not db.exists():
             return result

@@ -52,7 +52,7 @@ def save(root: Path, result: Result, notebook: nbformat.NotebookNode | None) -> 
             grade.auto_score = result.grades.get(grade.name, [0.0])[0]
             manual.keep_on_regrade(grade, by_hand)
         gb.db.commit()
-        manual.apply(root, result, gb)
+        manual.apply(root, result, manual.submission_scores(submission, by_hand))
     return late.annotate(root, result)
 
 
